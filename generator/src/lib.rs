@@ -75,7 +75,7 @@ use std::time::{Duration, Instant};
 pub use error::{Error, ErrorKind, Pos, Result, Warning};
 pub use readme::CrateKind;
 pub use select::Root;
-pub use settings::{ClientInfo, Dependency};
+pub use settings::{ClientInfo, Dependency, Example};
 pub use write::{OutputFile, WriteMode};
 
 /// Generator settings; build with [`Generator::new`] and the setters, then call

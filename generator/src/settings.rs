@@ -137,9 +137,23 @@ pub struct ClientInfo {
     /// Graph metadata; other metadata must set it (a CSDL document does not say where its
     /// service is), and generation fails without it.
     pub base_url: String,
-    /// Hand-written examples copied into `examples/`: `(file name, source)`. They (like a
-    /// hand-written client README) get `tokio` and `futures-util` as dev-dependencies.
-    pub examples: Vec<(String, String)>,
+    /// Hand-written examples copied into `examples/`. They (like a hand-written client
+    /// README) get `tokio` and `futures-util` as dev-dependencies.
+    pub examples: Vec<Example>,
+}
+
+/// A hand-written example program of the client crate ([`ClientInfo::example`]).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Example {
+    /// The file name in `examples/` (`add_member.rs`); the example's name is its stem.
+    pub file_name: String,
+    /// The program's text, copied as it is.
+    pub source: String,
+    /// Features of the client crate the example needs (area features), written as its
+    /// `required-features` in the manifest, so that a build without them skips it (and
+    /// `cargo run --example` names them) instead of failing to compile it.
+    pub required_features: Vec<String>,
 }
 
 impl ClientInfo {
@@ -181,8 +195,24 @@ impl ClientInfo {
     }
 
     /// Adds a hand-written example, copied into the crate's `examples/<file_name>`.
-    pub fn example(mut self, file_name: impl Into<String>, source: impl Into<String>) -> Self {
-        self.examples.push((file_name.into(), source.into()));
+    pub fn example(self, file_name: impl Into<String>, source: impl Into<String>) -> Self {
+        self.example_requiring(file_name, source, Vec::<String>::new())
+    }
+
+    /// Adds a hand-written example that compiles only with some of the client's features
+    /// (area features, [`crate::Generator::area_features`]); generation fails when one of
+    /// them is not a feature of the client.
+    pub fn example_requiring(
+        mut self,
+        file_name: impl Into<String>,
+        source: impl Into<String>,
+        features: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.examples.push(Example {
+            file_name: file_name.into(),
+            source: source.into(),
+            required_features: features.into_iter().map(Into::into).collect(),
+        });
         self
     }
 }

@@ -252,7 +252,7 @@ fn sdk_job(
         overrides: None,
         docs: None,
         permissions: Some(GRAPH_PERMISSIONS.into()),
-        readme: vec![(CrateKind::Client, "specs/docs/sdk.client.md".into())],
+        readme: sdk_readme(version),
         client: Some((
             name.to_string(),
             format!("generated/{name}").into(),
@@ -260,6 +260,19 @@ fn sdk_job(
         )),
         area_features: true,
     }
+}
+
+/// The README texts of a whole-Graph SDK; the v1.0 client, which has the worked examples
+/// (`specs/examples/sdk/`), lists them.
+fn sdk_readme(version: &str) -> Vec<(CrateKind, PathBuf)> {
+    let mut files = vec![
+        (CrateKind::Models, "specs/docs/sdk.models.md".into()),
+        (CrateKind::Client, "specs/docs/sdk.client.md".into()),
+    ];
+    if version == "v1.0" {
+        files.push((CrateKind::Client, "specs/docs/sdk.examples.md".into()));
+    }
+    files
 }
 
 /// The files of a job: `(output directory, files)` for the models and the client crate.
@@ -312,7 +325,9 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
         g = g.client(
             examples(root, name)
                 .into_iter()
-                .fold(client, |c, (file, source)| c.example(file, source)),
+                .fold(client, |c, (file, source, features)| {
+                    c.example_requiring(file, source, features)
+                }),
         );
     }
     let output = g.generate()?;
@@ -330,12 +345,17 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
     Ok(trees)
 }
 
-/// Hand-written examples for a client crate: `specs/examples/*.rs` go into the v1.0 client.
-fn examples(root: &Path, crate_name: &str) -> Vec<(String, String)> {
-    if crate_name != "graph-synchronization-client" {
-        return Vec::new();
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("specs/examples"))
+/// Hand-written examples for a client crate, with the features each requires:
+/// `specs/examples/*.rs` go into the v1.0 synchronization client, `specs/examples/sdk/*.rs`
+/// into the v1.0 SDK. An example names its features in a doc line
+/// `//! Required features: groups, users` (the manifest's `required-features`).
+fn examples(root: &Path, crate_name: &str) -> Vec<(String, String, Vec<String>)> {
+    let dir = match crate_name {
+        "graph-synchronization-client" => root.join("specs/examples"),
+        "graph-sdk" => root.join("specs/examples/sdk"),
+        _ => return Vec::new(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
@@ -347,7 +367,36 @@ fn examples(root: &Path, crate_name: &str) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|p| {
             let name = p.file_name()?.to_string_lossy().to_string();
-            Some((name, std::fs::read_to_string(&p).ok()?))
+            let source = std::fs::read_to_string(&p).ok()?;
+            let features = required_features(&source);
+            Some((name, source, features))
         })
         .collect()
+}
+
+/// The features an example's `//! Required features: a, b` line names (none without it).
+fn required_features(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("//! Required features:"))
+        .map(|list| {
+            list.split(',')
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required_features;
+
+    #[test]
+    fn an_example_names_its_features_in_one_doc_line() {
+        let source =
+            "//! Lists things.\n//!\n//! Required features: groups, users\n\nfn main() {}\n";
+        assert_eq!(required_features(source), ["groups", "users"]);
+        assert!(required_features("//! Needs nothing.\nfn main() {}\n").is_empty());
+    }
 }

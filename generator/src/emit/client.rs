@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use super::models::{property_reader, reading_impls};
 use super::request::{client_type, Methods, Owner};
 use super::{cfg_any, cfg_attr, gate_with, ident, render, stream_parts, CrateInfo};
-use crate::error::Result;
+use crate::error::{did_you_mean, Error, ErrorKind, Result};
 use crate::plan::client::{ClientPlan, Shared, SharedPlan};
 use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::Plan;
@@ -149,6 +149,56 @@ pub(crate) fn client_tokens(
     Ok((quote!(#head #(#builders)*), r.parameters_file()))
 }
 
+/// The `[[example]]` targets of the examples that need features (`required-features`),
+/// each feature checked against the client's own: a misspelt one would leave the example
+/// out of every build without a word.
+fn example_targets(
+    client: &ClientInfo,
+    features: &[(String, Vec<String>)],
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut targets = Vec::new();
+    for example in &client.examples {
+        if example.required_features.is_empty() {
+            continue;
+        }
+        for wanted in &example.required_features {
+            if features.iter().any(|(name, _)| name == wanted) {
+                continue;
+            }
+            let hint = if features.is_empty() {
+                "; the client has no features (they come with Generator::area_features)"
+                    .to_string()
+            } else {
+                did_you_mean(wanted, features.iter().map(|(name, _)| name.as_str()))
+            };
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "the example `{}` requires the feature `{wanted}`, which the client crate `{}` does not have{hint}",
+                    example.file_name, client.crate_name
+                ),
+            )
+            .named(wanted));
+        }
+        let name = example
+            .file_name
+            .strip_suffix(".rs")
+            .filter(|stem| !stem.is_empty() && !stem.contains(['/', '\\']))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "the example `{}` requires features, so it needs a Cargo target: name its file `<name>.rs` directly in `examples/`",
+                        example.file_name
+                    ),
+                )
+                .named(&example.file_name)
+            })?;
+        targets.push((name.to_string(), example.required_features.clone()));
+    }
+    Ok(targets)
+}
+
 fn client_crate_files<'a>(
     plan: &Plan,
     first_request: Option<TokenStream>,
@@ -189,6 +239,10 @@ fn client_crate_files<'a>(
         /// The runtime (client, credentials, errors, requests).
         pub use #runtime_crate as #runtime_reexport;
     };
+    let features = plan
+        .features
+        .as_ref()
+        .map_or_else(Vec::new, |f| f.client_features(&info.crate_name));
     let manifest = super::package::Manifest {
         info,
         name: &client.crate_name,
@@ -198,10 +252,8 @@ fn client_crate_files<'a>(
         ),
         keywords: &["odata", "client", "async", "rest"],
         categories: &["api-bindings", "web-programming::http-client"],
-        features: plan
-            .features
-            .as_ref()
-            .map_or_else(Vec::new, |f| f.client_features(&info.crate_name)),
+        examples: example_targets(client, &features)?,
+        features,
         dependencies: vec![
             client
                 .models
@@ -238,7 +290,7 @@ fn client_crate_files<'a>(
     let examples = client
         .examples
         .iter()
-        .map(|(name, source)| OutputFile::new(format!("examples/{name}"), source.clone()));
+        .map(|e| OutputFile::new(format!("examples/{}", e.file_name), e.source.clone()));
     let mut files: Vec<PendingFile<'a>> = examples
         .chain([
             OutputFile::new("Cargo.toml", cargo),

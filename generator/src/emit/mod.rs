@@ -292,6 +292,7 @@ pub(crate) fn models_files<'a>(
             .features
             .as_ref()
             .map_or_else(Vec::new, |f| f.models_features()),
+        examples: Vec::new(),
     };
     let mut files = vec![
         PendingFile::ready(OutputFile::new("Cargo.toml", manifest.render())),

@@ -23,6 +23,8 @@ pub(crate) struct Manifest<'a> {
     pub dev_dependencies: Vec<String>,
     /// `[features]`: each feature and what it enables (none without area features).
     pub features: Vec<(String, Vec<String>)>,
+    /// `[[example]]` targets that need features: the example's name and the features.
+    pub examples: Vec<(String, Vec<String>)>,
 }
 
 impl Manifest<'_> {
@@ -77,6 +79,13 @@ impl Manifest<'_> {
                 let enables: Vec<&str> = enables.iter().map(String::as_str).collect();
                 lines.push(format!("{name} = [{}]", list(&enables)));
             }
+        }
+        for (name, features) in &self.examples {
+            let features: Vec<&str> = features.iter().map(String::as_str).collect();
+            lines.push(String::new());
+            lines.push("[[example]]".into());
+            lines.push(format!("name = {}", toml_str(name)));
+            lines.push(format!("required-features = [{}]", list(&features)));
         }
         lines.push(String::new());
         lines.join("\n")

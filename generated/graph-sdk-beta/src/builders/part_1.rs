@@ -5,22 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.aadUserConversationMember`.
 ///
 /// URL: `/chats/{id}/members/microsoft.graph.aadUserConversationMember`
@@ -31,22 +16,7 @@ pub struct AadUserConversationMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AadUserConversationMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -114,22 +84,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.aadUserConversationMember`.
 ///
 /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
@@ -141,22 +96,7 @@ pub struct AadUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl AadUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -192,18 +132,6 @@ impl AadUserConversationMemberRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `user`.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user`
@@ -553,7 +481,6 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
             path: self.path.clone().segment("accessPackageCatalog"),
         }
     }
-    #[cfg(feature = "entitlement_management")]
     /// Navigation property `customExtensionHandlers`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers`
@@ -566,7 +493,6 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
             segment: "customExtensionHandlers",
         }
     }
-    #[cfg(feature = "entitlement_management")]
     /// Navigation property `customExtensionStageSettings`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings`
@@ -3073,18 +2999,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.accessReviewInstance`.
 ///
 /// URL: `/me/pendingAccessReviewInstances`
@@ -3097,18 +3012,7 @@ pub struct AccessReviewInstanceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewInstanceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3188,18 +3092,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.accessReviewInstanceDecisionItem`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions`
@@ -3212,18 +3105,7 @@ pub struct AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3328,18 +3210,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.accessReviewInstanceDecisionItem`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions/{id}`
@@ -3349,18 +3220,7 @@ pub struct AccessReviewInstanceDecisionItemRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3419,18 +3279,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.accessReviewInstance`.
 ///
 /// URL: `/me/pendingAccessReviewInstances/{id}`
@@ -3442,18 +3291,7 @@ pub struct AccessReviewInstanceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewInstanceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3509,7 +3347,6 @@ impl AccessReviewInstanceRequestBuilder {
             segment: "decisions",
         }
     }
-    #[cfg(feature = "identity_governance")]
     /// Navigation property `definition`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/definition`
@@ -3820,13 +3657,8 @@ impl AccessReviewRequestBuilder {
 #[cfg(
     any(
         feature = "access_reviews",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -3845,13 +3677,8 @@ pub struct AccessReviewReviewerCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "access_reviews",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -3907,13 +3734,8 @@ impl AccessReviewReviewerCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "access_reviews",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -3929,13 +3751,8 @@ pub struct AccessReviewReviewerRequestBuilder {
 #[cfg(
     any(
         feature = "access_reviews",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -4074,7 +3891,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "identity_governance")]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.accessReviewScheduleDefinition`.
 ///
 /// URL: `/identityGovernance/accessReviews/definitions/{id}`
@@ -4086,7 +3903,7 @@ pub struct AccessReviewScheduleDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "identity_governance")]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4134,6 +3951,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
             segment: "instances",
         }
     }
+    #[cfg(feature = "identity_governance")]
     /// Bound action `microsoft.graph.stop`.
     ///
     /// HTTP: `POST /identityGovernance/accessReviews/definitions/{id}/stop`
@@ -4235,18 +4053,7 @@ impl AccessReviewSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.accessReviewStage`.
 ///
 /// URL: `/me/pendingAccessReviewInstances/{id}/stages`
@@ -4257,18 +4064,7 @@ pub struct AccessReviewStageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewStageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4348,18 +4144,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.accessReviewStage`.
 ///
 /// URL: `/me/pendingAccessReviewInstances/{id}/stages/{id}`
@@ -4369,18 +4154,7 @@ pub struct AccessReviewStageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AccessReviewStageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4438,18 +4212,7 @@ impl AccessReviewStageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for a collection of `microsoft.graph.activityBasedTimeoutPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
@@ -4462,18 +4225,7 @@ pub struct ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4596,18 +4348,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.activityBasedTimeoutPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
@@ -4619,18 +4360,7 @@ pub struct ActivityBasedTimeoutPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "policies")]
 impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4910,19 +4640,7 @@ impl AdminRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "administrative_units",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "administrative_units", feature = "directory"))]
 /// Requests for a collection of `microsoft.graph.administrativeUnit`.
 ///
 /// URL: `/administrativeUnits`
@@ -4935,19 +4653,7 @@ pub struct AdministrativeUnitCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "administrative_units",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "administrative_units", feature = "directory"))]
 impl AdministrativeUnitCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4995,6 +4701,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /administrativeUnits/delta(...)`
@@ -5011,6 +4718,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /administrativeUnits/delta(...)`
@@ -5029,6 +4737,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /administrativeUnits/getByIds`
@@ -5047,6 +4756,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/getUserOwnedObjects`
@@ -5065,6 +4775,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /administrativeUnits/validateProperties`
@@ -5085,19 +4796,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "administrative_units",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "administrative_units", feature = "directory"))]
 /// Requests for one `microsoft.graph.administrativeUnit`.
 ///
 /// URL: `/administrativeUnits/{id}`
@@ -5109,19 +4808,7 @@ pub struct AdministrativeUnitRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "administrative_units",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "administrative_units", feature = "directory"))]
 impl AdministrativeUnitRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5157,6 +4844,22 @@ impl AdministrativeUnitRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "devices",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/administrativeUnits/{id}/extensions`
@@ -5167,18 +4870,6 @@ impl AdministrativeUnitRequestBuilder {
             segment: "extensions",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `members`.
     ///
     /// URL: `/administrativeUnits/{id}/members`
@@ -5189,6 +4880,16 @@ impl AdministrativeUnitRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "me",
+            feature = "scoped_role_memberships",
+            feature = "users"
+        )
+    )]
     /// Navigation property `scopedRoleMembers`.
     ///
     /// URL: `/administrativeUnits/{id}/scopedRoleMembers`
@@ -5216,6 +4917,7 @@ impl AdministrativeUnitRequestBuilder {
             path: self.path.clone().segment("members"),
         }
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/checkMemberGroups`
@@ -5234,6 +4936,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/checkMemberObjects`
@@ -5252,6 +4955,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/getMemberGroups`
@@ -5270,6 +4974,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/getMemberObjects`
@@ -5288,6 +4993,7 @@ impl AdministrativeUnitRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "administrative_units")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /administrativeUnits/{id}/restore`
@@ -5304,19 +5010,7 @@ impl AdministrativeUnitRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for a collection of `microsoft.graph.agentIdentityBlueprint`.
 ///
 /// URL: `/applications/microsoft.graph.agentIdentityBlueprint`
@@ -5329,19 +5023,7 @@ pub struct AgentIdentityBlueprintCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5501,19 +5183,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.agentIdentityBlueprintPrincipal`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
@@ -5526,19 +5196,7 @@ pub struct AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5693,15 +5351,9 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
+        feature = "identity_protection",
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.agentIdentityBlueprintPrincipal`.
@@ -5717,15 +5369,9 @@ pub struct AgentIdentityBlueprintPrincipalRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
+        feature = "identity_protection",
+        feature = "service_principals"
     )
 )]
 impl AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -5767,14 +5413,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `appManagementPolicies`.
@@ -5789,6 +5431,16 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignedTo`
@@ -5799,6 +5451,16 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "appRoleAssignedTo",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignments`
@@ -5811,14 +5473,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `claimsMappingPolicies`.
@@ -5835,13 +5493,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -5855,6 +5521,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(any(feature = "groups", feature = "service_principals"))]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/endpoints`
@@ -5865,6 +5532,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/federatedIdentityCredentials`
@@ -5879,14 +5547,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `homeRealmDiscoveryPolicies`.
@@ -5901,6 +5565,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
+    #[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/licenseDetails`
@@ -5913,13 +5578,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -5933,7 +5606,13 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "oauth2_permission_grants",
+            feature = "service_principals"
+        )
+    )]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants`
@@ -5948,13 +5627,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -5970,13 +5657,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -5990,6 +5685,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/remoteDesktopSecurityConfiguration`
@@ -6003,13 +5699,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -6023,6 +5727,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/synchronization`
@@ -6034,14 +5739,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenIssuancePolicies`.
@@ -6058,14 +5759,10 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenLifetimePolicies`.
@@ -6082,13 +5779,21 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -6308,6 +6013,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addTokenSigningCertificate`
@@ -6326,6 +6032,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberGroups`
@@ -6344,6 +6051,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberObjects`
@@ -6362,6 +6070,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createPasswordSingleSignOnCredentials`
@@ -6380,6 +6089,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/deletePasswordSingleSignOnCredentials`
@@ -6395,6 +6105,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberGroups`
@@ -6413,6 +6124,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getMemberObjects`
@@ -6431,6 +6143,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getPasswordSingleSignOnCredentials`
@@ -6449,6 +6162,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/restore`
@@ -6463,6 +6177,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/updatePasswordSingleSignOnCredentials`
@@ -6483,19 +6198,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for one `microsoft.graph.agentIdentityBlueprint`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint`
@@ -6507,19 +6210,7 @@ pub struct AgentIdentityBlueprintRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl AgentIdentityBlueprintRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6555,18 +6246,6 @@ impl AgentIdentityBlueprintRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies`
@@ -6579,18 +6258,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies`
@@ -6603,7 +6270,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(feature = "on_premises_publishing_profiles")]
     /// Navigation property `connectorGroup`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup`
@@ -6613,18 +6279,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             path: self.path.clone().segment("connectorGroup"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf`
@@ -6634,6 +6288,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             path: self.path.clone().segment("createdOnBehalfOf"),
         }
     }
+    #[cfg(feature = "applications")]
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/extensionProperties`
@@ -6644,6 +6299,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "extensionProperties",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/federatedIdentityCredentials`
@@ -6656,18 +6312,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies`
@@ -6692,18 +6336,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "inheritablePermissions",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/owners`
@@ -6714,18 +6346,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "owners",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors`
@@ -6736,6 +6356,7 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/synchronization`
@@ -6745,18 +6366,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies`
@@ -6769,18 +6378,6 @@ impl AgentIdentityBlueprintRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies`
@@ -7108,19 +6705,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.agentIdentity`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
@@ -7133,19 +6718,7 @@ pub struct AgentIdentityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "service_principals"))]
 impl AgentIdentityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7292,15 +6865,9 @@ impl AgentIdentityCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
+        feature = "identity_protection",
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.agentIdentity`.
@@ -7316,15 +6883,9 @@ pub struct AgentIdentityRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
+        feature = "identity_protection",
+        feature = "service_principals"
     )
 )]
 impl AgentIdentityRequestBuilder {
@@ -7361,14 +6922,10 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `appManagementPolicies`.
@@ -7383,6 +6940,16 @@ impl AgentIdentityRequestBuilder {
             segment: "appManagementPolicies",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignedTo`
@@ -7393,6 +6960,16 @@ impl AgentIdentityRequestBuilder {
             segment: "appRoleAssignedTo",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignments`
@@ -7405,14 +6982,10 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `claimsMappingPolicies`.
@@ -7429,13 +7002,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7449,6 +7030,7 @@ impl AgentIdentityRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(any(feature = "groups", feature = "service_principals"))]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/endpoints`
@@ -7459,6 +7041,7 @@ impl AgentIdentityRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/federatedIdentityCredentials`
@@ -7473,14 +7056,10 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `homeRealmDiscoveryPolicies`.
@@ -7495,6 +7074,7 @@ impl AgentIdentityRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
+    #[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/licenseDetails`
@@ -7507,13 +7087,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7527,7 +7115,13 @@ impl AgentIdentityRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "oauth2_permission_grants",
+            feature = "service_principals"
+        )
+    )]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants`
@@ -7542,13 +7136,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7564,13 +7166,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7584,6 +7194,7 @@ impl AgentIdentityRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(feature = "service_principals")]
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/remoteDesktopSecurityConfiguration`
@@ -7597,13 +7208,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7617,6 +7236,7 @@ impl AgentIdentityRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "applications", feature = "service_principals"))]
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/synchronization`
@@ -7628,14 +7248,10 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenIssuancePolicies`.
@@ -7652,14 +7268,10 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
+            feature = "applications",
             feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
             feature = "policies",
-            feature = "users"
+            feature = "service_principals"
         )
     )]
     /// Navigation property `tokenLifetimePolicies`.
@@ -7676,13 +7288,21 @@ impl AgentIdentityRequestBuilder {
     }
     #[cfg(
         any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
             feature = "directory",
             feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
             feature = "entitlement_management",
             feature = "groups",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
             feature = "policies",
+            feature = "service_principals",
             feature = "users"
         )
     )]
@@ -7902,6 +7522,7 @@ impl AgentIdentityRequestBuilder {
             path: self.path.clone().segment("transitiveMemberOf"),
         }
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.addTokenSigningCertificate`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/addTokenSigningCertificate`
@@ -7920,6 +7541,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberGroups`
@@ -7938,6 +7560,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/checkMemberObjects`
@@ -7956,6 +7579,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.createPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createPasswordSingleSignOnCredentials`
@@ -7974,6 +7598,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.deletePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/deletePasswordSingleSignOnCredentials`
@@ -7989,6 +7614,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberGroups`
@@ -8007,6 +7633,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getMemberObjects`
@@ -8025,6 +7652,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.getPasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/getPasswordSingleSignOnCredentials`
@@ -8043,6 +7671,7 @@ impl AgentIdentityRequestBuilder {
             )
             .json_member_body("id", Some(id))
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/restore`
@@ -8057,6 +7686,7 @@ impl AgentIdentityRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "directory_objects", feature = "service_principals"))]
     /// Bound action `microsoft.graph.updatePasswordSingleSignOnCredentials`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/updatePasswordSingleSignOnCredentials`
@@ -8186,18 +7816,7 @@ impl AgentRiskDetectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.agentUser`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.agentUser`
@@ -8208,18 +7827,7 @@ pub struct AgentUserCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl AgentUserCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8368,18 +7976,7 @@ impl AgentUserCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "identity_protection"))]
 /// Requests for one `microsoft.graph.agentUser`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
@@ -8391,18 +7988,7 @@ pub struct AgentUserRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "directory_objects", feature = "identity_protection"))]
 impl AgentUserRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8439,7 +8025,10 @@ impl AgentUserRequestBuilder {
         any(
             feature = "agreement_acceptances",
             feature = "agreements",
-            feature = "identity_governance"
+            feature = "directory_objects",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
         )
     )]
     /// Navigation property `agreementAcceptances`.
@@ -8452,6 +8041,7 @@ impl AgentUserRequestBuilder {
             segment: "agreementAcceptances",
         }
     }
+    #[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
     /// Navigation property `appConsentRequestsForApproval`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appConsentRequestsForApproval`
@@ -8464,6 +8054,14 @@ impl AgentUserRequestBuilder {
             segment: "appConsentRequestsForApproval",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedResources`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources`
@@ -8476,6 +8074,16 @@ impl AgentUserRequestBuilder {
             segment: "appRoleAssignedResources",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignments`
@@ -8486,6 +8094,15 @@ impl AgentUserRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(
+        any(
+            feature = "entitlement_management",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "role_management",
+            feature = "users"
+        )
+    )]
     /// Navigation property `approvals`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/approvals`
@@ -8496,6 +8113,7 @@ impl AgentUserRequestBuilder {
             segment: "approvals",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `authentication`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/authentication`
@@ -8505,6 +8123,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("authentication"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendar`
@@ -8514,6 +8133,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarGroups`
@@ -8524,6 +8144,7 @@ impl AgentUserRequestBuilder {
             segment: "calendarGroups",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarView`
@@ -8534,6 +8155,7 @@ impl AgentUserRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendars`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendars`
@@ -8544,6 +8166,14 @@ impl AgentUserRequestBuilder {
             segment: "calendars",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `chats`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/chats`
@@ -8554,6 +8184,7 @@ impl AgentUserRequestBuilder {
             segment: "chats",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contactFolders`
@@ -8564,6 +8195,7 @@ impl AgentUserRequestBuilder {
             segment: "contactFolders",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contacts`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contacts`
@@ -8574,6 +8206,26 @@ impl AgentUserRequestBuilder {
             segment: "contacts",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/createdObjects`
@@ -8584,6 +8236,26 @@ impl AgentUserRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `directReports`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/directReports`
@@ -8594,6 +8266,19 @@ impl AgentUserRequestBuilder {
             segment: "directReports",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drive`
@@ -8603,6 +8288,16 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drives`
@@ -8613,6 +8308,7 @@ impl AgentUserRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/events`
@@ -8623,6 +8319,22 @@ impl AgentUserRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "devices",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/extensions`
@@ -8633,6 +8345,15 @@ impl AgentUserRequestBuilder {
             segment: "extensions",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `followedSites`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/followedSites`
@@ -8643,6 +8364,7 @@ impl AgentUserRequestBuilder {
             segment: "followedSites",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/inferenceClassification`
@@ -8652,6 +8374,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("inferenceClassification"),
         }
     }
+    #[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
     /// Navigation property `informationProtection`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/informationProtection`
@@ -8661,6 +8384,16 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("informationProtection"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `joinedGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/joinedGroups`
@@ -8671,7 +8404,14 @@ impl AgentUserRequestBuilder {
             segment: "joinedGroups",
         }
     }
-    #[cfg(feature = "teams")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams`
@@ -8682,6 +8422,7 @@ impl AgentUserRequestBuilder {
             segment: "joinedTeams",
         }
     }
+    #[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/licenseDetails`
@@ -8692,6 +8433,7 @@ impl AgentUserRequestBuilder {
             segment: "licenseDetails",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/mailFolders`
@@ -8702,6 +8444,27 @@ impl AgentUserRequestBuilder {
             segment: "mailFolders",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `manager`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/manager`
@@ -8711,6 +8474,26 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("manager"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/memberOf`
@@ -8721,6 +8504,7 @@ impl AgentUserRequestBuilder {
             segment: "memberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/messages`
@@ -8731,6 +8515,9 @@ impl AgentUserRequestBuilder {
             segment: "messages",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onPremisesSyncBehavior`
@@ -8740,6 +8527,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onenote`
@@ -8749,6 +8537,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `outlook`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/outlook`
@@ -8758,6 +8547,26 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("outlook"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices`
@@ -8768,6 +8577,26 @@ impl AgentUserRequestBuilder {
             segment: "ownedDevices",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects`
@@ -8778,6 +8607,7 @@ impl AgentUserRequestBuilder {
             segment: "ownedObjects",
         }
     }
+    #[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
     /// Navigation property `pendingAccessReviewInstances`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/pendingAccessReviewInstances`
@@ -8790,6 +8620,7 @@ impl AgentUserRequestBuilder {
             segment: "pendingAccessReviewInstances",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `people`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/people`
@@ -8800,6 +8631,17 @@ impl AgentUserRequestBuilder {
             segment: "people",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/permissionGrants`
@@ -8812,6 +8654,7 @@ impl AgentUserRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photo`
@@ -8821,6 +8664,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photos`
@@ -8831,6 +8675,7 @@ impl AgentUserRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `planner`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/planner`
@@ -8840,6 +8685,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `profile`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/profile`
@@ -8849,6 +8695,26 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("profile"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices`
@@ -8859,6 +8725,16 @@ impl AgentUserRequestBuilder {
             segment: "registeredDevices",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "me",
+            feature = "scoped_role_memberships",
+            feature = "users"
+        )
+    )]
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/scopedRoleMemberOf`
@@ -8869,6 +8745,7 @@ impl AgentUserRequestBuilder {
             segment: "scopedRoleMemberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/settings`
@@ -8878,6 +8755,26 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("settings"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/sponsors`
@@ -8888,6 +8785,7 @@ impl AgentUserRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `teamwork`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/teamwork`
@@ -8897,6 +8795,7 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("teamwork"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `todo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/todo`
@@ -8906,6 +8805,26 @@ impl AgentUserRequestBuilder {
             path: self.path.clone().segment("todo"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf`
@@ -8916,6 +8835,26 @@ impl AgentUserRequestBuilder {
             segment: "transitiveMemberOf",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports`
@@ -9175,6 +9114,7 @@ impl AgentUserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/assignLicense`
@@ -9193,6 +9133,7 @@ impl AgentUserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/changePassword`
@@ -9211,6 +9152,7 @@ impl AgentUserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberGroups`
@@ -9229,6 +9171,7 @@ impl AgentUserRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/checkMemberObjects`
@@ -9247,6 +9190,7 @@ impl AgentUserRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.convertExternalToInternalMemberUser`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/convertExternalToInternalMemberUser`
@@ -9265,6 +9209,7 @@ impl AgentUserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.findRoomLists`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRoomLists(...)`
@@ -9281,6 +9226,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().operation("findRoomLists", &[]),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRooms(...)`
@@ -9297,6 +9243,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().operation("findRooms", &[]),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /directoryObjects/{id}/microsoft.graph.agentUser/findRooms(...)`
@@ -9319,6 +9266,7 @@ impl AgentUserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMailTips`
@@ -9337,6 +9285,7 @@ impl AgentUserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberGroups`
@@ -9355,6 +9304,7 @@ impl AgentUserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/getMemberObjects`
@@ -9373,6 +9323,7 @@ impl AgentUserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.invalidateAllRefreshTokens`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/invalidateAllRefreshTokens`
@@ -9387,6 +9338,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().action("invalidateAllRefreshTokens"),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound function `microsoft.graph.reminderView`.
     ///
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
@@ -9416,6 +9368,7 @@ impl AgentUserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/reprocessLicenseAssignment`
@@ -9432,6 +9385,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().action("reprocessLicenseAssignment"),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/restore`
@@ -9446,6 +9400,7 @@ impl AgentUserRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/retryServiceProvisioning`
@@ -9460,6 +9415,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().action("retryServiceProvisioning"),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/revokeSignInSessions`
@@ -9474,6 +9430,7 @@ impl AgentUserRequestBuilder {
             self.path.clone().action("revokeSignInSessions"),
         )
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/sendMail`
@@ -9488,6 +9445,7 @@ impl AgentUserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("sendMail"))
             .json_body(parameters)
     }
+    #[cfg(feature = "directory_objects")]
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.agentUser/translateExchangeIds`
@@ -9512,7 +9470,10 @@ impl AgentUserRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 /// Requests for a collection of `microsoft.graph.agreementAcceptance`.
@@ -9531,7 +9492,10 @@ pub struct AgreementAcceptanceCollectionRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 impl AgreementAcceptanceCollectionRequestBuilder {
@@ -9587,7 +9551,10 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 /// Requests for one `microsoft.graph.agreementAcceptance`.
@@ -9603,7 +9570,10 @@ pub struct AgreementAcceptanceRequestBuilder {
     any(
         feature = "agreement_acceptances",
         feature = "agreements",
-        feature = "identity_governance"
+        feature = "directory_objects",
+        feature = "identity_governance",
+        feature = "me",
+        feature = "users"
     )
 )]
 impl AgreementAcceptanceRequestBuilder {
@@ -9704,7 +9674,7 @@ impl AgreementCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for a collection of `microsoft.graph.agreementFileLocalization`.
 ///
 /// URL: `/agreements/{id}/files`
@@ -9717,7 +9687,7 @@ pub struct AgreementFileLocalizationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9767,7 +9737,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFileLocalization`.
 ///
 /// URL: `/agreements/{id}/files/{id}`
@@ -9777,7 +9747,7 @@ pub struct AgreementFileLocalizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileLocalizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9825,7 +9795,7 @@ impl AgreementFileLocalizationRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFile`.
 ///
 /// URL: `/agreements/{id}/file`
@@ -9835,7 +9805,7 @@ pub struct AgreementFileRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9880,7 +9850,7 @@ impl AgreementFileRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for a collection of `microsoft.graph.agreementFileVersion`.
 ///
 /// URL: `/agreements/{id}/files/{id}/versions`
@@ -9891,7 +9861,7 @@ pub struct AgreementFileVersionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileVersionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9941,7 +9911,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 /// Requests for one `microsoft.graph.agreementFileVersion`.
 ///
 /// URL: `/agreements/{id}/files/{id}/versions/{id}`
@@ -9951,7 +9921,7 @@ pub struct AgreementFileVersionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "agreements", feature = "identity_governance"))]
+#[cfg(feature = "agreements")]
 impl AgreementFileVersionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -10042,6 +10012,7 @@ impl AgreementRequestBuilder {
             segment: "acceptances",
         }
     }
+    #[cfg(feature = "agreements")]
     /// Navigation property `file`.
     ///
     /// URL: `/agreements/{id}/file`
@@ -10051,6 +10022,7 @@ impl AgreementRequestBuilder {
             path: self.path.clone().segment("file"),
         }
     }
+    #[cfg(feature = "agreements")]
     /// Navigation property `files`.
     ///
     /// URL: `/agreements/{id}/files`
@@ -10493,18 +10465,7 @@ impl AppConsentApprovalRouteRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.appConsentRequest`.
 ///
 /// URL: `/me/appConsentRequestsForApproval`
@@ -10517,18 +10478,7 @@ pub struct AppConsentRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl AppConsentRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.

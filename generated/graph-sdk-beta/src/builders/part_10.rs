@@ -5,18 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.todoTask`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks`
@@ -27,18 +16,7 @@ pub struct TodoTaskCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -100,18 +78,7 @@ impl TodoTaskCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.todoTaskList`.
 ///
 /// URL: `/me/todo/lists`
@@ -122,18 +89,7 @@ pub struct TodoTaskListCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskListCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -197,18 +153,7 @@ impl TodoTaskListCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todoTaskList`.
 ///
 /// URL: `/me/todo/lists/{id}`
@@ -218,18 +163,7 @@ pub struct TodoTaskListRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskListRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -284,18 +218,7 @@ impl TodoTaskListRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todoTask`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks/{id}`
@@ -305,18 +228,7 @@ pub struct TodoTaskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -403,14 +315,10 @@ impl TodoTaskRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for a collection of `microsoft.graph.tokenIssuancePolicy`.
@@ -427,14 +335,10 @@ pub struct TokenIssuancePolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl TokenIssuancePolicyCollectionRequestBuilder {
@@ -484,6 +388,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/delta(...)`
@@ -500,6 +405,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getByIds`
@@ -518,6 +424,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getUserOwnedObjects`
@@ -536,6 +443,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/validateProperties`
@@ -558,14 +466,10 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.tokenIssuancePolicy`.
@@ -581,14 +485,10 @@ pub struct TokenIssuancePolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl TokenIssuancePolicyRequestBuilder {
@@ -653,6 +553,7 @@ impl TokenIssuancePolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberGroups`
@@ -671,6 +572,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberObjects`
@@ -689,6 +591,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberGroups`
@@ -707,6 +610,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberObjects`
@@ -725,6 +629,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/restore`
@@ -743,14 +648,10 @@ impl TokenIssuancePolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for a collection of `microsoft.graph.tokenLifetimePolicy`.
@@ -767,14 +668,10 @@ pub struct TokenLifetimePolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl TokenLifetimePolicyCollectionRequestBuilder {
@@ -824,6 +721,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/delta(...)`
@@ -840,6 +738,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getByIds`
@@ -858,6 +757,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getUserOwnedObjects`
@@ -876,6 +776,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/validateProperties`
@@ -898,14 +799,10 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 /// Requests for one `microsoft.graph.tokenLifetimePolicy`.
@@ -921,14 +818,10 @@ pub struct TokenLifetimePolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
+        feature = "applications",
         feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
         feature = "policies",
-        feature = "users"
+        feature = "service_principals"
     )
 )]
 impl TokenLifetimePolicyRequestBuilder {
@@ -993,6 +886,7 @@ impl TokenLifetimePolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberGroups`
@@ -1011,6 +905,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberObjects`
@@ -1029,6 +924,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberGroups`
@@ -1047,6 +943,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberObjects`
@@ -1065,6 +962,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/restore`
@@ -1081,18 +979,7 @@ impl TokenLifetimePolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.trustedCertificateAuthorityAsEntityBase`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
@@ -1103,18 +990,7 @@ pub struct TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1239,18 +1115,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.trustedCertificateAuthorityAsEntityBase`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
@@ -1262,18 +1127,7 @@ pub struct TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "directory_objects")]
 impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1311,6 +1165,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "directory")]
     /// Navigation property `trustedCertificateAuthorities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/trustedCertificateAuthorities`
@@ -1620,7 +1475,6 @@ impl UnifiedRbacResourceActionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "conditional_access", feature = "identity"))]
     /// Navigation property `authenticationContext`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext`
@@ -1966,18 +1820,6 @@ impl UnifiedRoleAssignmentRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/directoryScope`
@@ -1987,18 +1829,6 @@ impl UnifiedRoleAssignmentRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/principal`
@@ -2324,18 +2154,6 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope`
@@ -2345,18 +2163,6 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal`
@@ -2520,18 +2326,6 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope`
@@ -2541,18 +2335,6 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/principal`
@@ -2823,18 +2605,6 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("approval"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope`
@@ -2844,18 +2614,6 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal`
@@ -3393,18 +3151,6 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope`
@@ -3414,18 +3160,6 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal`
@@ -3565,18 +3299,6 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope`
@@ -3586,18 +3308,6 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/principal`
@@ -3844,18 +3554,6 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
             path: self.path.clone().segment("approval"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope`
@@ -3865,18 +3563,6 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal`
@@ -5007,7 +4693,14 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     }
 }
 
-#[cfg(feature = "data_classification")]
+#[cfg(
+    any(
+        feature = "data_classification",
+        feature = "information_protection",
+        feature = "me",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.usageRightsIncluded`.
 ///
 /// URL: `/dataClassification/sensitivityLabels/{id}/rights`
@@ -5017,7 +4710,14 @@ pub struct UsageRightsIncludedRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "data_classification")]
+#[cfg(
+    any(
+        feature = "data_classification",
+        feature = "information_protection",
+        feature = "me",
+        feature = "users"
+    )
+)]
 impl UsageRightsIncludedRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5055,18 +4755,7 @@ impl UsageRightsIncludedRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userAccountInformation`.
 ///
 /// URL: `/me/profile/account`
@@ -5077,18 +4766,7 @@ pub struct UserAccountInformationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserAccountInformationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5138,18 +4816,7 @@ impl UserAccountInformationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userAccountInformation`.
 ///
 /// URL: `/me/profile/account/{id}`
@@ -5159,18 +4826,7 @@ pub struct UserAccountInformationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserAccountInformationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5208,18 +4864,7 @@ impl UserAccountInformationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.user`.
 ///
 /// URL: `/users`
@@ -5232,18 +4877,7 @@ pub struct UserCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "users"))]
 impl UserCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5289,6 +4923,7 @@ impl UserCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "users")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
@@ -5305,6 +4940,7 @@ impl UserCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "users")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
@@ -5321,6 +4957,7 @@ impl UserCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /users/getByIds`
@@ -5339,6 +4976,7 @@ impl UserCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /users/getUserOwnedObjects`
@@ -5357,6 +4995,7 @@ impl UserCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /users/validateProperties`
@@ -5392,18 +5031,7 @@ impl UserCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userConfiguration`.
 ///
 /// URL: `/me/mailFolders/{id}/userConfigurations`
@@ -5414,18 +5042,7 @@ pub struct UserConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5475,18 +5092,7 @@ impl UserConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userConfiguration`.
 ///
 /// URL: `/me/mailFolders/{id}/userConfigurations/{id}`
@@ -5496,18 +5102,7 @@ pub struct UserConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5545,18 +5140,7 @@ impl UserConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userConsentRequest`.
 ///
 /// URL: `/me/appConsentRequestsForApproval/{id}/userConsentRequests`
@@ -5567,18 +5151,7 @@ pub struct UserConsentRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl UserConsentRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5658,18 +5231,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userConsentRequest`.
 ///
 /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
@@ -5681,18 +5243,7 @@ pub struct UserConsentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl UserConsentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5988,18 +5539,7 @@ impl UserEventsSummaryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userInsightsSettings`.
 ///
 /// URL: `/me/settings/itemInsights`
@@ -6009,18 +5549,7 @@ pub struct UserInsightsSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserInsightsSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6394,13 +5923,17 @@ impl UserRegistrationDetailsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
+        feature = "chats",
+        feature = "drive",
+        feature = "drives",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
-        feature = "policies",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -6417,13 +5950,17 @@ pub struct UserRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
+        feature = "chats",
+        feature = "drive",
+        feature = "drives",
         feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
-        feature = "policies",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -6463,7 +6000,10 @@ impl UserRequestBuilder {
         any(
             feature = "agreement_acceptances",
             feature = "agreements",
-            feature = "identity_governance"
+            feature = "directory_objects",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
         )
     )]
     /// Navigation property `agreementAcceptances`.
@@ -6476,6 +6016,7 @@ impl UserRequestBuilder {
             segment: "agreementAcceptances",
         }
     }
+    #[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
     /// Navigation property `appConsentRequestsForApproval`.
     ///
     /// URL: `/me/appConsentRequestsForApproval`
@@ -6488,6 +6029,14 @@ impl UserRequestBuilder {
             segment: "appConsentRequestsForApproval",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignedResources`.
     ///
     /// URL: `/me/appRoleAssignedResources`
@@ -6500,6 +6049,16 @@ impl UserRequestBuilder {
             segment: "appRoleAssignedResources",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/me/appRoleAssignments`
@@ -6510,6 +6069,15 @@ impl UserRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(
+        any(
+            feature = "entitlement_management",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "role_management",
+            feature = "users"
+        )
+    )]
     /// Navigation property `approvals`.
     ///
     /// URL: `/me/approvals`
@@ -6520,6 +6088,7 @@ impl UserRequestBuilder {
             segment: "approvals",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `authentication`.
     ///
     /// URL: `/me/authentication`
@@ -6529,6 +6098,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("authentication"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendar`
@@ -6538,6 +6108,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/me/calendarGroups`
@@ -6548,6 +6119,7 @@ impl UserRequestBuilder {
             segment: "calendarGroups",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendarView`
@@ -6558,6 +6130,7 @@ impl UserRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendars`
@@ -6568,6 +6141,14 @@ impl UserRequestBuilder {
             segment: "calendars",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `chats`.
     ///
     /// URL: `/me/chats`
@@ -6578,6 +6159,7 @@ impl UserRequestBuilder {
             segment: "chats",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/me/contactFolders`
@@ -6588,6 +6170,7 @@ impl UserRequestBuilder {
             segment: "contactFolders",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contacts`
@@ -6598,6 +6181,26 @@ impl UserRequestBuilder {
             segment: "contacts",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/me/createdObjects`
@@ -6608,6 +6211,26 @@ impl UserRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `directReports`.
     ///
     /// URL: `/me/directReports`
@@ -6618,6 +6241,19 @@ impl UserRequestBuilder {
             segment: "directReports",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/me/drive`
@@ -6627,6 +6263,16 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/me/drives`
@@ -6637,6 +6283,7 @@ impl UserRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/me/events`
@@ -6647,6 +6294,22 @@ impl UserRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "devices",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/extensions`
@@ -6657,6 +6320,15 @@ impl UserRequestBuilder {
             segment: "extensions",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `followedSites`.
     ///
     /// URL: `/me/followedSites`
@@ -6667,6 +6339,7 @@ impl UserRequestBuilder {
             segment: "followedSites",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/me/inferenceClassification`
@@ -6676,6 +6349,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("inferenceClassification"),
         }
     }
+    #[cfg(any(feature = "information_protection", feature = "me", feature = "users"))]
     /// Navigation property `informationProtection`.
     ///
     /// URL: `/me/informationProtection`
@@ -6685,6 +6359,16 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("informationProtection"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `joinedGroups`.
     ///
     /// URL: `/me/joinedGroups`
@@ -6695,7 +6379,14 @@ impl UserRequestBuilder {
             segment: "joinedGroups",
         }
     }
-    #[cfg(feature = "teams")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/me/joinedTeams`
@@ -6706,6 +6397,7 @@ impl UserRequestBuilder {
             segment: "joinedTeams",
         }
     }
+    #[cfg(any(feature = "me", feature = "service_principals", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/me/licenseDetails`
@@ -6716,6 +6408,7 @@ impl UserRequestBuilder {
             segment: "licenseDetails",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/me/mailFolders`
@@ -6726,6 +6419,27 @@ impl UserRequestBuilder {
             segment: "mailFolders",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `manager`.
     ///
     /// URL: `/me/manager`
@@ -6735,6 +6449,26 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("manager"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/me/memberOf`
@@ -6745,6 +6479,7 @@ impl UserRequestBuilder {
             segment: "memberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/me/messages`
@@ -6755,6 +6490,9 @@ impl UserRequestBuilder {
             segment: "messages",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/me/onPremisesSyncBehavior`
@@ -6764,6 +6502,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/me/onenote`
@@ -6773,6 +6512,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `outlook`.
     ///
     /// URL: `/me/outlook`
@@ -6782,6 +6522,26 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("outlook"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/me/ownedDevices`
@@ -6792,6 +6552,26 @@ impl UserRequestBuilder {
             segment: "ownedDevices",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/me/ownedObjects`
@@ -6802,6 +6582,7 @@ impl UserRequestBuilder {
             segment: "ownedObjects",
         }
     }
+    #[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
     /// Navigation property `pendingAccessReviewInstances`.
     ///
     /// URL: `/me/pendingAccessReviewInstances`
@@ -6814,6 +6595,7 @@ impl UserRequestBuilder {
             segment: "pendingAccessReviewInstances",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `people`.
     ///
     /// URL: `/me/people`
@@ -6824,6 +6606,17 @@ impl UserRequestBuilder {
             segment: "people",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/me/permissionGrants`
@@ -6836,6 +6629,7 @@ impl UserRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/me/photo`
@@ -6845,6 +6639,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/me/photos`
@@ -6855,6 +6650,7 @@ impl UserRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `planner`.
     ///
     /// URL: `/me/planner`
@@ -6864,6 +6660,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `profile`.
     ///
     /// URL: `/me/profile`
@@ -6873,6 +6670,26 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("profile"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/me/registeredDevices`
@@ -6883,6 +6700,16 @@ impl UserRequestBuilder {
             segment: "registeredDevices",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "me",
+            feature = "scoped_role_memberships",
+            feature = "users"
+        )
+    )]
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/me/scopedRoleMemberOf`
@@ -6893,6 +6720,7 @@ impl UserRequestBuilder {
             segment: "scopedRoleMemberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/me/settings`
@@ -6902,6 +6730,26 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("settings"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/me/sponsors`
@@ -6912,6 +6760,7 @@ impl UserRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `teamwork`.
     ///
     /// URL: `/me/teamwork`
@@ -6921,6 +6770,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("teamwork"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `todo`.
     ///
     /// URL: `/me/todo`
@@ -6930,6 +6780,26 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("todo"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/me/transitiveMemberOf`
@@ -6940,6 +6810,26 @@ impl UserRequestBuilder {
             segment: "transitiveMemberOf",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/me/transitiveReports`
@@ -7199,6 +7089,7 @@ impl UserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /me/assignLicense`
@@ -7217,6 +7108,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /me/changePassword`
@@ -7235,6 +7127,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/checkMemberGroups`
@@ -7253,6 +7146,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/checkMemberObjects`
@@ -7271,6 +7165,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.convertExternalToInternalMemberUser`.
     ///
     /// HTTP: `POST /me/convertExternalToInternalMemberUser`
@@ -7289,6 +7184,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.findRoomLists`.
     ///
     /// HTTP: `GET /me/findRoomLists(...)`
@@ -7305,6 +7201,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("findRoomLists", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /me/findRooms(...)`
@@ -7321,6 +7218,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("findRooms", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.findRooms`.
     ///
     /// HTTP: `GET /me/findRooms(...)`
@@ -7343,6 +7241,7 @@ impl UserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /me/getMailTips`
@@ -7361,6 +7260,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/getMemberGroups`
@@ -7379,6 +7279,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/getMemberObjects`
@@ -7397,6 +7298,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.invalidateAllRefreshTokens`.
     ///
     /// HTTP: `POST /me/invalidateAllRefreshTokens`
@@ -7411,6 +7313,7 @@ impl UserRequestBuilder {
             self.path.clone().action("invalidateAllRefreshTokens"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.reminderView`.
     ///
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
@@ -7440,6 +7343,7 @@ impl UserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /me/reprocessLicenseAssignment`
@@ -7456,6 +7360,7 @@ impl UserRequestBuilder {
             self.path.clone().action("reprocessLicenseAssignment"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/restore`
@@ -7470,6 +7375,7 @@ impl UserRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /me/retryServiceProvisioning`
@@ -7484,6 +7390,7 @@ impl UserRequestBuilder {
             self.path.clone().action("retryServiceProvisioning"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /me/revokeSignInSessions`
@@ -7498,6 +7405,7 @@ impl UserRequestBuilder {
             self.path.clone().action("revokeSignInSessions"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /me/sendMail`
@@ -7512,6 +7420,7 @@ impl UserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("sendMail"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /me/translateExchangeIds`
@@ -7532,22 +7441,7 @@ impl UserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userScopeTeamsAppInstallation`.
 ///
 /// URL: `/me/teamwork/installedApps`
@@ -7560,22 +7454,7 @@ pub struct UserScopeTeamsAppInstallationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7628,22 +7507,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userScopeTeamsAppInstallation`.
 ///
 /// URL: `/me/teamwork/installedApps/{id}`
@@ -7655,22 +7519,7 @@ pub struct UserScopeTeamsAppInstallationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "team_template_definition",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7708,19 +7557,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "chats",
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `chat`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/chat`
@@ -7730,7 +7566,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("chat"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsApp`
@@ -7740,7 +7575,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("teamsApp"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsAppDefinition`
@@ -7811,18 +7645,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userSettings`.
 ///
 /// URL: `/me/settings`
@@ -7834,18 +7657,7 @@ pub struct UserSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7900,18 +7712,7 @@ impl UserSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userTeamwork`.
 ///
 /// URL: `/me/teamwork`
@@ -7923,18 +7724,7 @@ pub struct UserTeamworkRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserTeamworkRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8009,20 +7799,7 @@ impl UserTeamworkRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.verticalSection`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection`
@@ -8032,20 +7809,7 @@ pub struct VerticalSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl VerticalSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8093,20 +7857,7 @@ impl VerticalSectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.videoNewsLinkPage`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.videoNewsLinkPage`
@@ -8119,20 +7870,7 @@ pub struct VideoNewsLinkPageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl VideoNewsLinkPageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8182,20 +7920,7 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.videoNewsLinkPage`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage`
@@ -8207,20 +7932,7 @@ pub struct VideoNewsLinkPageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl VideoNewsLinkPageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8256,18 +7968,6 @@ impl VideoNewsLinkPageRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser`
@@ -8277,18 +7977,6 @@ impl VideoNewsLinkPageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser`
@@ -8340,13 +8028,7 @@ impl VideoNewsLinkPageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.voiceAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -8357,13 +8039,7 @@ pub struct VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8418,13 +8094,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.voiceAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -8436,13 +8106,7 @@ pub struct VoiceAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8494,13 +8158,7 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.voiceAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets`
@@ -8511,13 +8169,7 @@ pub struct VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8572,13 +8224,7 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.voiceAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -8588,13 +8234,7 @@ pub struct VoiceAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8634,18 +8274,7 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.webAccount`.
 ///
 /// URL: `/me/profile/webAccounts`
@@ -8656,18 +8285,7 @@ pub struct WebAccountCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WebAccountCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8715,18 +8333,7 @@ impl WebAccountCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.webAccount`.
 ///
 /// URL: `/me/profile/webAccounts/{id}`
@@ -8736,18 +8343,7 @@ pub struct WebAccountRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WebAccountRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8782,20 +8378,7 @@ impl WebAccountRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.webPart`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/webParts`
@@ -8808,20 +8391,7 @@ pub struct WebPartCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl WebPartCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8869,20 +8439,7 @@ impl WebPartCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.webPart`.
 ///
 /// URL: `/sites/{id}/pageTemplates/{id}/webParts/{id}`
@@ -8892,20 +8449,7 @@ pub struct WebPartRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl WebPartRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8956,18 +8500,7 @@ impl WebPartRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/windowsHelloForBusinessMethods`
@@ -8980,18 +8513,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9048,18 +8570,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/windowsHelloForBusinessMethods/{id}`
@@ -9071,18 +8582,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9192,18 +8692,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.workPosition`.
 ///
 /// URL: `/me/profile/positions`
@@ -9214,18 +8703,7 @@ pub struct WorkPositionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPositionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9273,18 +8751,7 @@ impl WorkPositionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workPosition`.
 ///
 /// URL: `/me/profile/positions/{id}`
@@ -9294,18 +8761,7 @@ pub struct WorkPositionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPositionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9342,22 +8798,12 @@ impl WorkPositionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookApplication`.
@@ -9371,22 +8817,12 @@ pub struct WorkbookApplicationRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookApplicationRequestBuilder {
@@ -9439,22 +8875,12 @@ impl WorkbookApplicationRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAreaFormat`.
@@ -9468,22 +8894,12 @@ pub struct WorkbookChartAreaFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAreaFormatRequestBuilder {
@@ -9543,22 +8959,12 @@ impl WorkbookChartAreaFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAxes`.
@@ -9572,22 +8978,12 @@ pub struct WorkbookChartAxesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAxesRequestBuilder {
@@ -9656,22 +9052,12 @@ impl WorkbookChartAxesRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAxisFormat`.
@@ -9685,22 +9071,12 @@ pub struct WorkbookChartAxisFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAxisFormatRequestBuilder {
@@ -9760,22 +9136,12 @@ impl WorkbookChartAxisFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAxis`.
@@ -9791,22 +9157,12 @@ pub struct WorkbookChartAxisRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAxisRequestBuilder {
@@ -9884,22 +9240,12 @@ impl WorkbookChartAxisRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAxisTitleFormat`.
@@ -9913,22 +9259,12 @@ pub struct WorkbookChartAxisTitleFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAxisTitleFormatRequestBuilder {
@@ -9979,22 +9315,12 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartAxisTitle`.
@@ -10008,22 +9334,12 @@ pub struct WorkbookChartAxisTitleRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartAxisTitleRequestBuilder {
@@ -10074,22 +9390,12 @@ impl WorkbookChartAxisTitleRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.workbookChart`.
@@ -10104,22 +9410,12 @@ pub struct WorkbookChartCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartCollectionRequestBuilder {
@@ -10246,22 +9542,12 @@ impl WorkbookChartCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartDataLabelFormat`.
@@ -10275,22 +9561,12 @@ pub struct WorkbookChartDataLabelFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartDataLabelFormatRequestBuilder {
@@ -10350,22 +9626,12 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.workbookChartDataLabels`.
@@ -10379,22 +9645,12 @@ pub struct WorkbookChartDataLabelsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl WorkbookChartDataLabelsRequestBuilder {

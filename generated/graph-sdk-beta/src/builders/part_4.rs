@@ -5,20 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.documentProcessingJob`.
 ///
 /// URL: `/sites/{id}/documentProcessingJobs`
@@ -29,20 +16,7 @@ pub struct DocumentProcessingJobCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl DocumentProcessingJobCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -92,20 +66,7 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.documentProcessingJob`.
 ///
 /// URL: `/sites/{id}/documentProcessingJobs/{id}`
@@ -115,20 +76,7 @@ pub struct DocumentProcessingJobRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "sites")]
 impl DocumentProcessingJobRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -168,22 +116,12 @@ impl DocumentProcessingJobRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.documentSetVersion`.
@@ -200,22 +138,12 @@ pub struct DocumentSetVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DocumentSetVersionCollectionRequestBuilder {
@@ -269,22 +197,12 @@ impl DocumentSetVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.documentSetVersion`.
@@ -300,22 +218,12 @@ pub struct DocumentSetVersionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DocumentSetVersionRequestBuilder {
@@ -603,18 +511,6 @@ impl DomainRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `domainNameReferences`.
     ///
     /// URL: `/domains/{id}/domainNameReferences`
@@ -759,15 +655,10 @@ impl DomainRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
-        feature = "shares",
         feature = "sites",
         feature = "users"
     )
@@ -786,15 +677,10 @@ pub struct DriveCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
-        feature = "shares",
         feature = "sites",
         feature = "users"
     )
@@ -848,22 +734,12 @@ impl DriveCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.driveItem`.
@@ -880,22 +756,12 @@ pub struct DriveItemCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DriveItemCollectionRequestBuilder {
@@ -947,22 +813,12 @@ impl DriveItemCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.driveItem`.
@@ -978,22 +834,12 @@ pub struct DriveItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DriveItemRequestBuilder {
@@ -1038,7 +884,6 @@ impl DriveItemRequestBuilder {
             segment: "activities",
         }
     }
-    #[cfg(feature = "sites")]
     /// Navigation property `analytics`.
     ///
     /// URL: `/drive/root/analytics`
@@ -1058,18 +903,6 @@ impl DriveItemRequestBuilder {
             segment: "children",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drive/root/createdByUser`
@@ -1089,18 +922,6 @@ impl DriveItemRequestBuilder {
             segment: "extensions",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
-            feature = "identity_governance",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drive/root/lastModifiedByUser`
@@ -1593,22 +1414,12 @@ impl DriveItemRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for a collection of `microsoft.graph.driveItemVersion`.
@@ -1623,22 +1434,12 @@ pub struct DriveItemVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DriveItemVersionCollectionRequestBuilder {
@@ -1692,22 +1493,12 @@ impl DriveItemVersionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.driveItemVersion`.
@@ -1721,22 +1512,12 @@ pub struct DriveItemVersionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl DriveItemVersionRequestBuilder {
@@ -1807,15 +1588,11 @@ impl DriveItemVersionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
@@ -1835,15 +1612,11 @@ pub struct DriveRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "storage",
@@ -1882,6 +1655,16 @@ impl DriveRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `activities`.
     ///
     /// URL: `/drive/activities`
@@ -1892,6 +1675,16 @@ impl DriveRequestBuilder {
             segment: "activities",
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `bundles`.
     ///
     /// URL: `/drive/bundles`
@@ -1904,13 +1697,17 @@ impl DriveRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
+            feature = "chats",
+            feature = "drive",
+            feature = "drives",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -1923,6 +1720,16 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `following`.
     ///
     /// URL: `/drive/following`
@@ -1933,6 +1740,16 @@ impl DriveRequestBuilder {
             segment: "following",
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `items`.
     ///
     /// URL: `/drive/items`
@@ -1945,13 +1762,17 @@ impl DriveRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory",
-            feature = "directory_objects",
-            feature = "entitlement_management",
-            feature = "groups",
+            feature = "chats",
+            feature = "drive",
+            feature = "drives",
             feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -1964,6 +1785,9 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(
+        any(feature = "drive", feature = "drives", feature = "shares", feature = "sites")
+    )]
     /// Navigation property `list`.
     ///
     /// URL: `/drive/list`
@@ -1973,6 +1797,16 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("list"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `root`.
     ///
     /// URL: `/drive/root`
@@ -1982,6 +1816,16 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("root"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drive",
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork"
+        )
+    )]
     /// Navigation property `special`.
     ///
     /// URL: `/drive/special`
@@ -2022,6 +1866,7 @@ impl DriveRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(any(feature = "drive", feature = "drives"))]
     /// **Deprecated**: deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal
     ///
     /// Bound function `microsoft.graph.recent`.
@@ -2041,6 +1886,7 @@ impl DriveRequestBuilder {
             self.path.clone().operation("recent", &[]),
         )
     }
+    #[cfg(any(feature = "drive", feature = "drives"))]
     /// Bound function `microsoft.graph.search`.
     ///
     /// Optional parameters (`q`): `None` leaves them out of the request.
@@ -2063,6 +1909,7 @@ impl DriveRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(any(feature = "drive", feature = "drives"))]
     /// **Deprecated**: deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal
     ///
     /// Bound function `microsoft.graph.sharedWithMe`.
@@ -2086,18 +1933,7 @@ impl DriveRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.educationalActivity`.
 ///
 /// URL: `/me/profile/educationalActivities`
@@ -2108,18 +1944,7 @@ pub struct EducationalActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EducationalActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2169,18 +1994,7 @@ impl EducationalActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.educationalActivity`.
 ///
 /// URL: `/me/profile/educationalActivities/{id}`
@@ -2190,18 +2004,7 @@ pub struct EducationalActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EducationalActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2239,18 +2042,7 @@ impl EducationalActivityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.emailAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/emailMethods`
@@ -2261,18 +2053,7 @@ pub struct EmailAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2322,13 +2103,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.emailAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -2339,13 +2114,7 @@ pub struct EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2400,13 +2169,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.emailAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
@@ -2418,13 +2181,7 @@ pub struct EmailAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2474,18 +2231,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.emailAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/emailMethods/{id}`
@@ -2495,18 +2241,7 @@ pub struct EmailAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EmailAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2590,19 +2325,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.endpoint`.
 ///
 /// URL: `/groups/{id}/endpoints`
@@ -2615,19 +2338,7 @@ pub struct EndpointCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "service_principals"))]
 impl EndpointCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2745,19 +2456,7 @@ impl EndpointCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.endpoint`.
 ///
 /// URL: `/groups/{id}/endpoints/{id}`
@@ -2767,19 +2466,7 @@ pub struct EndpointRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "service_principals"))]
 impl EndpointRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3206,18 +2893,7 @@ impl EntraRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.event`.
 ///
 /// URL: `/me/calendarView`
@@ -3230,18 +2906,7 @@ pub struct EventCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3303,18 +2968,7 @@ impl EventCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessage`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessage`
@@ -3325,18 +2979,7 @@ pub struct EventMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3410,18 +3053,7 @@ impl EventMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessage`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessage`
@@ -3433,18 +3065,7 @@ pub struct EventMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3696,18 +3317,7 @@ impl EventMessageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessageRequest`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessageRequest`
@@ -3720,18 +3330,7 @@ pub struct EventMessageRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3795,18 +3394,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessageRequest`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest`
@@ -3818,18 +3406,7 @@ pub struct EventMessageRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4121,18 +3698,7 @@ impl EventMessageRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.eventMessageResponse`.
 ///
 /// URL: `/me/messages/microsoft.graph.eventMessageResponse`
@@ -4143,18 +3709,7 @@ pub struct EventMessageResponseCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl EventMessageResponseCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4218,18 +3773,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.eventMessageResponse`.
 ///
 /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse`
@@ -4241,18 +3785,7 @@ pub struct EventMessageResponseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventMessageResponseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4498,18 +4031,7 @@ impl EventMessageResponseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.event`.
 ///
 /// URL: `/me/calendarView/{id}`
@@ -4521,18 +4043,7 @@ pub struct EventRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl EventRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5129,20 +4640,13 @@ impl ExactMatchUploadAgentRequestBuilder {
     any(
         feature = "administrative_units",
         feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -5164,20 +4668,13 @@ pub struct ExtensionCollectionRequestBuilder {
     any(
         feature = "administrative_units",
         feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -5230,19 +4727,7 @@ impl ExtensionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "applications")]
 /// Requests for a collection of `microsoft.graph.extensionProperty`.
 ///
 /// URL: `/applications/{id}/extensionProperties`
@@ -5255,19 +4740,7 @@ pub struct ExtensionPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "applications")]
 impl ExtensionPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5387,19 +4860,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "applications")]
 /// Requests for one `microsoft.graph.extensionProperty`.
 ///
 /// URL: `/applications/{id}/extensionProperties/{id}`
@@ -5409,19 +4870,7 @@ pub struct ExtensionPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "applications")]
 impl ExtensionPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5549,20 +4998,13 @@ impl ExtensionPropertyRequestBuilder {
     any(
         feature = "administrative_units",
         feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -5581,20 +5023,13 @@ pub struct ExtensionRequestBuilder {
     any(
         feature = "administrative_units",
         feature = "devices",
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
         feature = "groups",
-        feature = "identity_governance",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
         feature = "teamwork",
         feature = "users"
@@ -5634,18 +5069,7 @@ impl ExtensionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.externalAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/externalAuthenticationMethods`
@@ -5656,18 +5080,7 @@ pub struct ExternalAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5720,13 +5133,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.externalAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -5737,13 +5144,7 @@ pub struct ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5798,13 +5199,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.externalAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -5816,13 +5211,7 @@ pub struct ExternalAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5872,18 +5261,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.externalAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/externalAuthenticationMethods/{id}`
@@ -5893,18 +5271,7 @@ pub struct ExternalAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ExternalAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6218,20 +5585,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.federatedIdentityCredential`.
 ///
 /// URL: `/applications/{id}/federatedIdentityCredentials`
@@ -6244,20 +5598,7 @@ pub struct FederatedIdentityCredentialCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6320,20 +5661,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.federatedIdentityCredential`.
 ///
 /// URL: `/applications/{id}/federatedIdentityCredentials/{id}`
@@ -6343,20 +5671,7 @@ pub struct FederatedIdentityCredentialRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "service_principals",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl FederatedIdentityCredentialRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6530,18 +5845,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.fido2AuthenticationMethod`.
 ///
 /// URL: `/me/authentication/fido2Methods`
@@ -6554,18 +5858,7 @@ pub struct Fido2AuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6643,13 +5936,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.fido2AuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -6660,13 +5947,7 @@ pub struct Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6721,13 +6002,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.fido2AuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -6739,13 +6014,7 @@ pub struct Fido2AuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6797,18 +6066,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.fido2AuthenticationMethod`.
 ///
 /// URL: `/me/authentication/fido2Methods/{id}`
@@ -6820,18 +6078,7 @@ pub struct Fido2AuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl Fido2AuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6917,22 +6164,12 @@ impl Fido2AuthenticationMethodRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 /// Requests for one `microsoft.graph.fieldValueSet`.
@@ -6948,22 +6185,12 @@ pub struct FieldValueSetRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
-        feature = "directory_objects",
         feature = "drive",
         feature = "drives",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
-        feature = "storage",
-        feature = "team_template_definition",
         feature = "teams",
-        feature = "teamwork",
-        feature = "users"
+        feature = "teamwork"
     )
 )]
 impl FieldValueSetRequestBuilder {
@@ -7816,18 +7043,7 @@ impl FilterOperatorSchemaRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.governanceInsight`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights`
@@ -7838,18 +7054,7 @@ pub struct GovernanceInsightCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl GovernanceInsightCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7911,18 +7116,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.governanceInsight`.
 ///
 /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/{id}`
@@ -7932,18 +7126,7 @@ pub struct GovernanceInsightRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "identity_governance", feature = "me", feature = "users"))]
 impl GovernanceInsightRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8162,6 +7345,7 @@ impl GovernanceResourceCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "governance_resources")]
     /// Bound action `microsoft.graph.register`.
     ///
     /// HTTP: `POST /governanceResources/register`
@@ -8254,6 +7438,13 @@ impl GovernanceResourceRequestBuilder {
             path: self.path.clone().segment("parent"),
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_resources",
+            feature = "governance_role_assignment_requests",
+            feature = "privileged_access"
+        )
+    )]
     /// Navigation property `roleAssignmentRequests`.
     ///
     /// URL: `/governanceResources/{id}/roleAssignmentRequests`
@@ -8266,6 +7457,13 @@ impl GovernanceResourceRequestBuilder {
             segment: "roleAssignmentRequests",
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_resources",
+            feature = "governance_role_assignments",
+            feature = "privileged_access"
+        )
+    )]
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/governanceResources/{id}/roleAssignments`
@@ -8276,6 +7474,13 @@ impl GovernanceResourceRequestBuilder {
             segment: "roleAssignments",
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_resources",
+            feature = "governance_role_definitions",
+            feature = "privileged_access"
+        )
+    )]
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/governanceResources/{id}/roleDefinitions`
@@ -8286,6 +7491,13 @@ impl GovernanceResourceRequestBuilder {
             segment: "roleDefinitions",
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_resources",
+            feature = "governance_role_settings",
+            feature = "privileged_access"
+        )
+    )]
     /// Navigation property `roleSettings`.
     ///
     /// URL: `/governanceResources/{id}/roleSettings`
@@ -8301,10 +7513,7 @@ impl GovernanceResourceRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8323,10 +7532,7 @@ pub struct GovernanceRoleAssignmentCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8377,6 +7583,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "governance_role_assignments")]
     /// Bound function `microsoft.graph.export`.
     ///
     /// HTTP: `GET /governanceRoleAssignments/export(...)`
@@ -8396,10 +7603,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8417,10 +7621,7 @@ pub struct GovernanceRoleAssignmentRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8488,6 +7689,13 @@ impl GovernanceRoleAssignmentRequestBuilder {
             path: self.path.clone().segment("roleDefinition"),
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_role_assignment_requests",
+            feature = "governance_role_assignments",
+            feature = "governance_subjects"
+        )
+    )]
     /// Navigation property `subject`.
     ///
     /// URL: `/governanceRoleAssignments/{id}/subject`
@@ -8518,9 +7726,6 @@ impl GovernanceRoleAssignmentRequestBuilder {
     any(
         feature = "governance_resources",
         feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8540,9 +7745,6 @@ pub struct GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     any(
         feature = "governance_resources",
         feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8604,9 +7806,6 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     any(
         feature = "governance_resources",
         feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8623,9 +7822,6 @@ pub struct GovernanceRoleAssignmentRequestRequestBuilder {
     any(
         feature = "governance_resources",
         feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8684,6 +7880,13 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
             path: self.path.clone().segment("roleDefinition"),
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_role_assignment_requests",
+            feature = "governance_role_assignments",
+            feature = "governance_subjects"
+        )
+    )]
     /// Navigation property `subject`.
     ///
     /// URL: `/governanceRoleAssignmentRequests/{id}/subject`
@@ -8693,6 +7896,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
             path: self.path.clone().segment("subject"),
         }
     }
+    #[cfg(feature = "governance_role_assignment_requests")]
     /// Bound action `microsoft.graph.cancel`.
     ///
     /// HTTP: `POST /governanceRoleAssignmentRequests/{id}/cancel`
@@ -8703,6 +7907,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
+    #[cfg(feature = "governance_role_assignment_requests")]
     /// Bound action `microsoft.graph.updateRequest`.
     ///
     /// HTTP: `POST /governanceRoleAssignmentRequests/{id}/updateRequest`
@@ -8726,10 +7931,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
         feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8748,10 +7950,7 @@ pub struct GovernanceRoleDefinitionCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
         feature = "governance_role_definitions",
-        feature = "governance_role_settings",
         feature = "privileged_access"
     )
 )]
@@ -8879,6 +8078,14 @@ impl GovernanceRoleDefinitionRequestBuilder {
             path: self.path.clone().segment("resource"),
         }
     }
+    #[cfg(
+        any(
+            feature = "governance_resources",
+            feature = "governance_role_definitions",
+            feature = "governance_role_settings",
+            feature = "privileged_access"
+        )
+    )]
     /// Navigation property `roleSetting`.
     ///
     /// URL: `/governanceRoleDefinitions/{id}/roleSetting`
@@ -8893,9 +8100,6 @@ impl GovernanceRoleDefinitionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
         feature = "governance_role_settings",
         feature = "privileged_access"
     )
@@ -8915,9 +8119,6 @@ pub struct GovernanceRoleSettingCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
         feature = "governance_role_settings",
         feature = "privileged_access"
     )
@@ -8974,8 +8175,6 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
         feature = "governance_role_definitions",
         feature = "governance_role_settings",
         feature = "privileged_access"
@@ -8995,8 +8194,6 @@ pub struct GovernanceRoleSettingRequestBuilder {
 #[cfg(
     any(
         feature = "governance_resources",
-        feature = "governance_role_assignment_requests",
-        feature = "governance_role_assignments",
         feature = "governance_role_definitions",
         feature = "governance_role_settings",
         feature = "privileged_access"
@@ -9120,13 +8317,9 @@ impl GovernanceSubjectCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "governance_resources",
         feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "governance_subjects",
-        feature = "privileged_access"
+        feature = "governance_subjects"
     )
 )]
 /// Requests for one `microsoft.graph.governanceSubject`.
@@ -9142,13 +8335,9 @@ pub struct GovernanceSubjectRequestBuilder {
 
 #[cfg(
     any(
-        feature = "governance_resources",
         feature = "governance_role_assignment_requests",
         feature = "governance_role_assignments",
-        feature = "governance_role_definitions",
-        feature = "governance_role_settings",
-        feature = "governance_subjects",
-        feature = "privileged_access"
+        feature = "governance_subjects"
     )
 )]
 impl GovernanceSubjectRequestBuilder {
@@ -9190,13 +8379,11 @@ impl GovernanceSubjectRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9214,13 +8401,11 @@ pub struct GroupCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -9269,6 +8454,7 @@ impl GroupCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "groups")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
@@ -9285,6 +8471,7 @@ impl GroupCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
@@ -9301,6 +8488,7 @@ impl GroupCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.evaluateDynamicMembership`.
     ///
     /// HTTP: `POST /groups/evaluateDynamicMembership`
@@ -9319,6 +8507,7 @@ impl GroupCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groups/getByIds`
@@ -9337,6 +8526,7 @@ impl GroupCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getUserOwnedObjects`.
     ///
     /// HTTP: `POST /groups/getUserOwnedObjects`
@@ -9355,6 +8545,7 @@ impl GroupCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/validateProperties`
@@ -9384,19 +8575,7 @@ impl GroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 /// Requests for a collection of `microsoft.graph.groupLifecyclePolicy`.
 ///
 /// URL: `/groupLifecyclePolicies`
@@ -9409,19 +8588,7 @@ pub struct GroupLifecyclePolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9469,6 +8636,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "group_lifecycle_policies")]
     /// Bound action `microsoft.graph.renewGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/renewGroup`
@@ -9486,19 +8654,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 /// Requests for one `microsoft.graph.groupLifecyclePolicy`.
 ///
 /// URL: `/groupLifecyclePolicies/{id}`
@@ -9508,19 +8664,7 @@ pub struct GroupLifecyclePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory",
-        feature = "directory_objects",
-        feature = "entitlement_management",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "identity_governance",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 impl GroupLifecyclePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9556,6 +8700,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "group_lifecycle_policies")]
     /// Bound action `microsoft.graph.addGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/addGroup`
@@ -9567,6 +8712,7 @@ impl GroupLifecyclePolicyRequestBuilder {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
     }
+    #[cfg(feature = "group_lifecycle_policies")]
     /// Bound action `microsoft.graph.removeGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/removeGroup`
@@ -9586,13 +8732,13 @@ impl GroupLifecyclePolicyRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
+        feature = "security",
+        feature = "teams",
         feature = "users"
     )
 )]
@@ -9609,13 +8755,13 @@ pub struct GroupRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory",
         feature = "directory_objects",
         feature = "entitlement_management",
         feature = "groups",
         feature = "identity_governance",
         feature = "me",
-        feature = "policies",
+        feature = "security",
+        feature = "teams",
         feature = "users"
     )
 )]
@@ -9651,6 +8797,26 @@ impl GroupRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `acceptedSenders`.
     ///
     /// URL: `/groups/{id}/acceptedSenders`
@@ -9661,6 +8827,16 @@ impl GroupRequestBuilder {
             segment: "acceptedSenders",
         }
     }
+    #[cfg(
+        any(
+            feature = "app_role_assignments",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/groups/{id}/appRoleAssignments`
@@ -9671,6 +8847,7 @@ impl GroupRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/groups/{id}/calendar`
@@ -9680,6 +8857,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/groups/{id}/calendarView`
@@ -9690,6 +8868,7 @@ impl GroupRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `conversations`.
     ///
     /// URL: `/groups/{id}/conversations`
@@ -9700,6 +8879,27 @@ impl GroupRequestBuilder {
             segment: "conversations",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/groups/{id}/createdOnBehalfOf`
@@ -9709,6 +8909,19 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("createdOnBehalfOf"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/groups/{id}/drive`
@@ -9718,6 +8931,16 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/groups/{id}/drives`
@@ -9728,6 +8951,7 @@ impl GroupRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "groups", feature = "service_principals"))]
     /// Navigation property `endpoints`.
     ///
     /// URL: `/groups/{id}/endpoints`
@@ -9738,6 +8962,7 @@ impl GroupRequestBuilder {
             segment: "endpoints",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/groups/{id}/events`
@@ -9748,6 +8973,22 @@ impl GroupRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "devices",
+            feature = "drive",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "shares",
+            feature = "sites",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/extensions`
@@ -9758,6 +8999,7 @@ impl GroupRequestBuilder {
             segment: "extensions",
         }
     }
+    #[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
     /// Navigation property `groupLifecyclePolicies`.
     ///
     /// URL: `/groups/{id}/groupLifecyclePolicies`
@@ -9770,6 +9012,26 @@ impl GroupRequestBuilder {
             segment: "groupLifecyclePolicies",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/groups/{id}/memberOf`
@@ -9780,6 +9042,26 @@ impl GroupRequestBuilder {
             segment: "memberOf",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `members`.
     ///
     /// URL: `/groups/{id}/members`
@@ -9790,6 +9072,26 @@ impl GroupRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `membersWithLicenseErrors`.
     ///
     /// URL: `/groups/{id}/membersWithLicenseErrors`
@@ -9802,6 +9104,9 @@ impl GroupRequestBuilder {
             segment: "membersWithLicenseErrors",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/groups/{id}/onPremisesSyncBehavior`
@@ -9811,6 +9116,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/groups/{id}/onenote`
@@ -9820,6 +9126,26 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `owners`.
     ///
     /// URL: `/groups/{id}/owners`
@@ -9830,6 +9156,17 @@ impl GroupRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/groups/{id}/permissionGrants`
@@ -9842,6 +9179,7 @@ impl GroupRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/groups/{id}/photo`
@@ -9851,6 +9189,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/groups/{id}/photos`
@@ -9861,6 +9200,7 @@ impl GroupRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `planner`.
     ///
     /// URL: `/groups/{id}/planner`
@@ -9870,6 +9210,26 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `rejectedSenders`.
     ///
     /// URL: `/groups/{id}/rejectedSenders`
@@ -9880,6 +9240,7 @@ impl GroupRequestBuilder {
             segment: "rejectedSenders",
         }
     }
+    #[cfg(any(feature = "groups", feature = "settings"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/groups/{id}/settings`
@@ -9890,6 +9251,15 @@ impl GroupRequestBuilder {
             segment: "settings",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sites`.
     ///
     /// URL: `/groups/{id}/sites`
@@ -9900,6 +9270,17 @@ impl GroupRequestBuilder {
             segment: "sites",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "team_template_definition",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `team`.
     ///
     /// URL: `/groups/{id}/team`
@@ -9909,6 +9290,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("team"),
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/threads`
@@ -9919,6 +9301,26 @@ impl GroupRequestBuilder {
             segment: "threads",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/groups/{id}/transitiveMemberOf`
@@ -9929,6 +9331,26 @@ impl GroupRequestBuilder {
             segment: "transitiveMemberOf",
         }
     }
+    #[cfg(
+        any(
+            feature = "administrative_units",
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "entitlement_management",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMembers`.
     ///
     /// URL: `/groups/{id}/transitiveMembers`
@@ -10072,6 +9494,7 @@ impl GroupRequestBuilder {
         Request::json(&self.client, Method::PUT, self.path.clone().segment("team"))
             .json_body_as(body, "application/json")
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.addFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/addFavorite`
@@ -10086,6 +9509,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("addFavorite"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /groups/{id}/assignLicense`
@@ -10104,6 +9528,7 @@ impl GroupRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkGrantedPermissionsForApp`.
     ///
     /// HTTP: `POST /groups/{id}/checkGrantedPermissionsForApp`
@@ -10122,6 +9547,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("checkGrantedPermissionsForApp"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberGroups`
@@ -10140,6 +9566,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberObjects`
@@ -10158,6 +9585,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.evaluateDynamicMembership`.
     ///
     /// HTTP: `POST /groups/{id}/evaluateDynamicMembership`
@@ -10176,6 +9604,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("memberId", Some(member_id))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberGroups`
@@ -10194,6 +9623,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberObjects`
@@ -10212,6 +9642,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.removeFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/removeFavorite`
@@ -10226,6 +9657,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("removeFavorite"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.renew`.
     ///
     /// HTTP: `POST /groups/{id}/renew`
@@ -10236,6 +9668,7 @@ impl GroupRequestBuilder {
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.resetUnseenCount`.
     ///
     /// HTTP: `POST /groups/{id}/resetUnseenCount`
@@ -10250,6 +9683,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("resetUnseenCount"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groups/{id}/restore`
@@ -10264,6 +9698,7 @@ impl GroupRequestBuilder {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /groups/{id}/retryServiceProvisioning`
@@ -10278,6 +9713,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("retryServiceProvisioning"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.subscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/subscribeByMail`
@@ -10292,6 +9728,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("subscribeByMail"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.unsubscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/unsubscribeByMail`
@@ -10306,6 +9743,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("unsubscribeByMail"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/{id}/validateProperties`
@@ -10326,13 +9764,7 @@ impl GroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
@@ -10343,13 +9775,7 @@ pub struct HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -10408,13 +9834,7 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
@@ -10426,13 +9846,7 @@ pub struct HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

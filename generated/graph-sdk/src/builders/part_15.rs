@@ -554,7 +554,7 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 /// Requests for one `microsoft.graph.samlOrWsFedProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
@@ -564,7 +564,7 @@ pub struct SamlOrWsFedProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 impl SamlOrWsFedProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -600,7 +600,6 @@ impl SamlOrWsFedProviderRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory", feature = "identity"))]
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider/microsoft.graph.samlOrWsFedExternalDomainFederation`
@@ -617,7 +616,7 @@ impl SamlOrWsFedProviderRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.scheduleChangeRequest`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest`
@@ -629,7 +628,7 @@ pub struct ScheduleChangeRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ScheduleChangeRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -703,16 +702,7 @@ impl ScheduleChangeRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.schedule`.
 ///
 /// URL: `/teams/{id}/schedule`
@@ -724,16 +714,7 @@ pub struct ScheduleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl ScheduleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -893,16 +874,7 @@ impl ScheduleRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.schedulingGroup`.
 ///
 /// URL: `/teams/{id}/schedule/schedulingGroups`
@@ -913,16 +885,7 @@ pub struct SchedulingGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl SchedulingGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -972,16 +935,7 @@ impl SchedulingGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.schedulingGroup`.
 ///
 /// URL: `/teams/{id}/schedule/schedulingGroups/{id}`
@@ -993,16 +947,7 @@ pub struct SchedulingGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl SchedulingGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1169,7 +1114,6 @@ impl SchemaExtensionRequestBuilder {
         feature = "directory_objects",
         feature = "directory_roles",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -1192,7 +1136,6 @@ pub struct ScopedRoleMembershipCollectionRequestBuilder {
         feature = "directory_objects",
         feature = "directory_roles",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -1252,7 +1195,6 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
         feature = "directory_objects",
         feature = "directory_roles",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -1272,7 +1214,6 @@ pub struct ScopedRoleMembershipRequestBuilder {
         feature = "directory_objects",
         feature = "directory_roles",
         feature = "me",
-        feature = "policies",
         feature = "scoped_role_memberships",
         feature = "users"
     )
@@ -1405,16 +1346,7 @@ impl SearchEntityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.sectionGroup`.
 ///
 /// URL: `/me/onenote/sectionGroups`
@@ -1427,16 +1359,7 @@ pub struct SectionGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl SectionGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1484,16 +1407,7 @@ impl SectionGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 /// Requests for one `microsoft.graph.sectionGroup`.
 ///
 /// URL: `/me/onenote/sectionGroups/{id}`
@@ -1505,16 +1419,7 @@ pub struct SectionGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "sites",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
 impl SectionGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1738,7 +1643,7 @@ impl SectionMapRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 /// Requests for one `microsoft.graph.section`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
@@ -1748,7 +1653,7 @@ pub struct SectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 impl SectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1781,7 +1686,6 @@ impl SectionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "places")]
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section/checkIns`
@@ -2350,15 +2254,7 @@ impl SecurityRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.sensitivityLabel`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels`
@@ -2371,15 +2267,7 @@ pub struct SensitivityLabelCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl SensitivityLabelCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2478,15 +2366,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 /// Requests for one `microsoft.graph.sensitivityLabel`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels/{id}`
@@ -2498,15 +2378,7 @@ pub struct SensitivityLabelRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "security",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl SensitivityLabelRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2542,7 +2414,6 @@ impl SensitivityLabelRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `rights`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
@@ -3163,13 +3034,7 @@ impl ServiceHealthRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.servicePrincipal`.
 ///
 /// URL: `/servicePrincipals`
@@ -3182,13 +3047,7 @@ pub struct ServicePrincipalCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ServicePrincipalCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3361,13 +3220,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.servicePrincipal`.
 ///
 /// URL: `/servicePrincipals/{id}`
@@ -3379,13 +3232,7 @@ pub struct ServicePrincipalRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl ServicePrincipalRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3421,7 +3268,6 @@ impl ServicePrincipalRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/appManagementPolicies`
@@ -3454,7 +3300,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/claimsMappingPolicies`
@@ -3467,7 +3312,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "claimsMappingPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/createdObjects`
@@ -3512,7 +3356,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "federatedIdentityCredentials",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
@@ -3525,7 +3368,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "homeRealmDiscoveryPolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/memberOf`
@@ -3536,7 +3378,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/servicePrincipals/{id}/oauth2PermissionGrants`
@@ -3549,7 +3390,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/ownedObjects`
@@ -3560,7 +3400,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "ownedObjects",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `owners`.
     ///
     /// URL: `/servicePrincipals/{id}/owners`
@@ -3591,7 +3430,6 @@ impl ServicePrincipalRequestBuilder {
             path: self.path.clone().segment("synchronization"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenIssuancePolicies`
@@ -3604,7 +3442,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "tokenIssuancePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenLifetimePolicies`
@@ -3617,7 +3454,6 @@ impl ServicePrincipalRequestBuilder {
             segment: "tokenLifetimePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/transitiveMemberOf`
@@ -4117,7 +3953,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 /// Requests for one `microsoft.graph.serviceProviderConstraints`.
 ///
 /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/serviceProviderConstraints`
@@ -4127,7 +3963,7 @@ pub struct ServiceProviderConstraintsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "policies")]
 impl ServiceProviderConstraintsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4167,15 +4003,7 @@ impl ServiceProviderConstraintsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.serviceStorageQuotaBreakdown`.
 ///
 /// URL: `/storage/settings/quota/services`
@@ -4186,15 +4014,7 @@ pub struct ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4247,15 +4067,7 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 /// Requests for one `microsoft.graph.serviceStorageQuotaBreakdown`.
 ///
 /// URL: `/storage/settings/quota/services/{id}`
@@ -4265,15 +4077,7 @@ pub struct ServiceStorageQuotaBreakdownRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5746,14 +5550,6 @@ impl SharedDriveItemRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/createdByUser`
@@ -5763,7 +5559,6 @@ impl SharedDriveItemRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/driveItem`
@@ -5773,7 +5568,6 @@ impl SharedDriveItemRequestBuilder {
             path: self.path.clone().segment("driveItem"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `items`.
     ///
     /// URL: `/shares/{id}/items`
@@ -5784,14 +5578,6 @@ impl SharedDriveItemRequestBuilder {
             segment: "items",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/lastModifiedByUser`
@@ -5828,7 +5614,6 @@ impl SharedDriveItemRequestBuilder {
             path: self.path.clone().segment("permission"),
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `root`.
     ///
     /// URL: `/shares/{id}/root`
@@ -5838,14 +5623,6 @@ impl SharedDriveItemRequestBuilder {
             path: self.path.clone().segment("root"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "policies",
-            feature = "sites"
-        )
-    )]
     /// Navigation property `site`.
     ///
     /// URL: `/shares/{id}/site`
@@ -5964,14 +5741,7 @@ impl SharedDriveItemRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.sharedInsight`.
 ///
 /// URL: `/me/insights/shared`
@@ -5984,14 +5754,7 @@ pub struct SharedInsightCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SharedInsightCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6041,14 +5804,7 @@ impl SharedInsightCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.sharedInsight`.
 ///
 /// URL: `/me/insights/shared/{id}`
@@ -6060,14 +5816,7 @@ pub struct SharedInsightRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SharedInsightRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6100,7 +5849,6 @@ impl SharedInsightRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `lastSharedMethod`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod`
@@ -6110,7 +5858,6 @@ impl SharedInsightRequestBuilder {
             path: self.path.clone().segment("lastSharedMethod"),
         }
     }
-    #[cfg(feature = "me")]
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/shared/{id}/resource`
@@ -6152,7 +5899,7 @@ impl SharedInsightRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.sharedPCConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
@@ -6162,7 +5909,7 @@ pub struct SharedPcConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl SharedPcConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6198,7 +5945,6 @@ impl SharedPcConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/assignments`
@@ -6209,7 +5955,6 @@ impl SharedPcConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceSettingStateSummaries`
@@ -6222,7 +5967,6 @@ impl SharedPcConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceStatusOverview`
@@ -6234,7 +5978,6 @@ impl SharedPcConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceStatuses`
@@ -6247,7 +5990,6 @@ impl SharedPcConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/userStatusOverview`
@@ -6257,7 +5999,6 @@ impl SharedPcConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/userStatuses`
@@ -6314,17 +6055,7 @@ impl SharedPcConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.sharedWithChannelTeamInfo`.
 ///
 /// URL: `/teams/{id}/primaryChannel/sharedWithTeams`
@@ -6335,17 +6066,7 @@ pub struct SharedWithChannelTeamInfoCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6395,17 +6116,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.sharedWithChannelTeamInfo`.
 ///
 /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}`
@@ -6417,17 +6128,7 @@ pub struct SharedWithChannelTeamInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "teams", feature = "teamwork"))]
 impl SharedWithChannelTeamInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6473,16 +6174,6 @@ impl SharedWithChannelTeamInfoRequestBuilder {
             segment: "allowedMembers",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "me",
-            feature = "policies",
-            feature = "teams",
-            feature = "users"
-        )
-    )]
     /// Navigation property `team`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}/team`
@@ -6630,16 +6321,7 @@ impl SharepointSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.shift`.
 ///
 /// URL: `/teams/{id}/schedule/shifts`
@@ -6650,16 +6332,7 @@ pub struct ShiftCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl ShiftCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6707,14 +6380,7 @@ impl ShiftCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.shiftPreferences`.
 ///
 /// URL: `/me/settings/shiftPreferences`
@@ -6726,14 +6392,7 @@ pub struct ShiftPreferencesRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ShiftPreferencesRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6785,16 +6444,7 @@ impl ShiftPreferencesRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.shift`.
 ///
 /// URL: `/teams/{id}/schedule/shifts/{id}`
@@ -6806,16 +6456,7 @@ pub struct ShiftRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl ShiftRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7423,16 +7064,7 @@ impl SimulationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.singleValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/singleValueExtendedProperties`
@@ -7445,16 +7077,7 @@ pub struct SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7509,16 +7132,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.singleValueLegacyExtendedProperty`.
 ///
 /// URL: `/me/calendar/singleValueExtendedProperties/{id}`
@@ -7528,16 +7142,7 @@ pub struct SingleValueLegacyExtendedPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "admin",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "admin", feature = "groups", feature = "me", feature = "users"))]
 impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7581,8 +7186,9 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "groups",
-        feature = "policies",
-        feature = "sites"
+        feature = "me",
+        feature = "sites",
+        feature = "users"
     )
 )]
 /// Requests for a collection of `microsoft.graph.site`.
@@ -7601,8 +7207,9 @@ pub struct SiteCollectionRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "groups",
-        feature = "policies",
-        feature = "sites"
+        feature = "me",
+        feature = "sites",
+        feature = "users"
     )
 )]
 impl SiteCollectionRequestBuilder {
@@ -7650,6 +7257,7 @@ impl SiteCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.add`.
     ///
     /// HTTP: `POST /sites/add`
@@ -7668,6 +7276,7 @@ impl SiteCollectionRequestBuilder {
             )
             .json_member_body("value", Some(value))
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /sites/delta(...)`
@@ -7682,6 +7291,7 @@ impl SiteCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getAllSites`.
     ///
     /// HTTP: `GET /sites/getAllSites(...)`
@@ -7698,6 +7308,7 @@ impl SiteCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("getAllSites", &[]),
         )
     }
+    #[cfg(feature = "sites")]
     /// Bound action `microsoft.graph.remove`.
     ///
     /// HTTP: `POST /sites/remove`
@@ -7718,14 +7329,7 @@ impl SiteCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.sitePage`.
 ///
 /// URL: `/sites/{id}/items/microsoft.graph.sitePage`
@@ -7738,14 +7342,7 @@ pub struct SitePageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl SitePageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7793,14 +7390,7 @@ impl SitePageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.sitePage`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage`
@@ -7812,14 +7402,7 @@ pub struct SitePageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl SitePageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7861,14 +7444,6 @@ impl SitePageRequestBuilder {
             path: self.path.clone().segment("canvasLayout"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser`
@@ -7878,14 +7453,6 @@ impl SitePageRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser`
@@ -8365,8 +7932,11 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "groups",
-        feature = "policies",
-        feature = "sites"
+        feature = "me",
+        feature = "security",
+        feature = "shares",
+        feature = "sites",
+        feature = "users"
     )
 )]
 /// Requests for one `microsoft.graph.site`.
@@ -8384,8 +7954,11 @@ pub struct SiteRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "groups",
-        feature = "policies",
-        feature = "sites"
+        feature = "me",
+        feature = "security",
+        feature = "shares",
+        feature = "sites",
+        feature = "users"
     )
 )]
 impl SiteRequestBuilder {
@@ -8420,6 +7993,7 @@ impl SiteRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `analytics`.
     ///
     /// URL: `/sites/{id}/analytics`
@@ -8429,6 +8003,14 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("analytics"),
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/columns`
@@ -8439,6 +8021,7 @@ impl SiteRequestBuilder {
             segment: "columns",
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes`
@@ -8451,9 +8034,23 @@ impl SiteRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
+            feature = "admin",
+            feature = "chats",
+            feature = "device_management",
+            feature = "drives",
+            feature = "education",
+            feature = "employee_experience",
+            feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -8466,7 +8063,18 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("createdByUser"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/sites/{id}/drive`
@@ -8476,7 +8084,16 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/sites/{id}/drives`
@@ -8487,6 +8104,14 @@ impl SiteRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `externalColumns`.
     ///
     /// URL: `/sites/{id}/externalColumns`
@@ -8510,9 +8135,23 @@ impl SiteRequestBuilder {
     }
     #[cfg(
         any(
-            feature = "directory_objects",
+            feature = "admin",
+            feature = "chats",
+            feature = "device_management",
+            feature = "drives",
+            feature = "education",
+            feature = "employee_experience",
+            feature = "identity_governance",
+            feature = "invitations",
             feature = "me",
-            feature = "policies",
+            feature = "print",
+            feature = "privacy",
+            feature = "security",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "teams",
+            feature = "teamwork",
             feature = "users"
         )
     )]
@@ -8525,6 +8164,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("lastModifiedByUser"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `lists`.
     ///
     /// URL: `/sites/{id}/lists`
@@ -8535,6 +8175,7 @@ impl SiteRequestBuilder {
             segment: "lists",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/sites/{id}/onenote`
@@ -8544,6 +8185,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
     /// Navigation property `operations`.
     ///
     /// URL: `/sites/{id}/operations`
@@ -8554,6 +8196,7 @@ impl SiteRequestBuilder {
             segment: "operations",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `pages`.
     ///
     /// URL: `/sites/{id}/pages`
@@ -8564,6 +8207,14 @@ impl SiteRequestBuilder {
             segment: "pages",
         }
     }
+    #[cfg(
+        any(
+            feature = "drives",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage"
+        )
+    )]
     /// Navigation property `permissions`.
     ///
     /// URL: `/sites/{id}/permissions`
@@ -8574,6 +8225,15 @@ impl SiteRequestBuilder {
             segment: "permissions",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sites`.
     ///
     /// URL: `/sites/{id}/sites`
@@ -8584,6 +8244,7 @@ impl SiteRequestBuilder {
             segment: "sites",
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `termStore`.
     ///
     /// URL: `/sites/{id}/termStore`
@@ -8593,6 +8254,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("termStore"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Navigation property `termStores`.
     ///
     /// URL: `/sites/{id}/termStores`
@@ -8716,6 +8378,7 @@ impl SiteRequestBuilder {
             path: self.path.clone().segment("sites"),
         }
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// HTTP: `GET /sites/{id}/getActivitiesByInterval(...)`
@@ -8732,6 +8395,7 @@ impl SiteRequestBuilder {
             self.path.clone().operation("getActivitiesByInterval", &[]),
         )
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getActivitiesByInterval`.
     ///
     /// Optional parameters (`start_date_time`, `end_date_time`, `interval`): `None` leaves them out of the request.
@@ -8768,6 +8432,7 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getApplicableContentTypesForList`.
     ///
     /// HTTP: `GET /sites/{id}/getApplicableContentTypesForList(...)`
@@ -8788,6 +8453,7 @@ impl SiteRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(feature = "sites")]
     /// Bound function `microsoft.graph.getByPath`.
     ///
     /// Optional parameters (`path`): `None` leaves them out of the request.
@@ -9074,7 +8740,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.skypeForBusinessUserConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
@@ -9084,7 +8750,7 @@ pub struct SkypeForBusinessUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9124,7 +8790,7 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.skypeUserConversationMember`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
@@ -9134,7 +8800,7 @@ pub struct SkypeUserConversationMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl SkypeUserConversationMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -5,13 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.smsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -22,13 +16,7 @@ pub struct SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -83,13 +71,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.smsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
@@ -101,13 +83,7 @@ pub struct SmsAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -159,13 +135,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.smsAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
@@ -176,13 +146,7 @@ pub struct SmsAuthenticationMethodTargetCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -235,13 +199,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.smsAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -251,13 +209,7 @@ pub struct SmsAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -297,7 +249,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 /// Requests for one `microsoft.graph.socialIdentityProvider`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
@@ -307,7 +259,7 @@ pub struct SocialIdentityProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "directory", feature = "identity"))]
 impl SocialIdentityProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -345,14 +297,7 @@ impl SocialIdentityProviderRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.softwareOathAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/softwareOathMethods`
@@ -363,14 +308,7 @@ pub struct SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -425,13 +363,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.softwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -442,13 +374,7 @@ pub struct SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -507,13 +433,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.softwareOathAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
@@ -525,13 +445,7 @@ pub struct SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -583,14 +497,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.softwareOathAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/softwareOathMethods/{id}`
@@ -602,14 +509,7 @@ pub struct SoftwareOathAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -910,7 +810,7 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.standardWebPart`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
@@ -920,7 +820,7 @@ pub struct StandardWebPartRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "sites")]
 impl StandardWebPartRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1096,7 +996,7 @@ impl StorageSettingsRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 /// Requests for a collection of `microsoft.graph.stsPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
@@ -1107,7 +1007,7 @@ pub struct StsPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 impl StsPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1231,7 +1131,7 @@ impl StsPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 /// Requests for one `microsoft.graph.stsPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
@@ -1243,7 +1143,7 @@ pub struct StsPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(feature = "directory_objects")]
 impl StsPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1498,7 +1398,6 @@ impl SubjectRightsRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `approvers`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/approvers`
@@ -1509,7 +1408,6 @@ impl SubjectRightsRequestRequestBuilder {
             segment: "approvers",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
     /// Navigation property `collaborators`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/collaborators`
@@ -1530,16 +1428,6 @@ impl SubjectRightsRequestRequestBuilder {
             segment: "notes",
         }
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "groups",
-            feature = "me",
-            feature = "policies",
-            feature = "teams",
-            feature = "users"
-        )
-    )]
     /// Navigation property `team`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/team`
@@ -1736,10 +1624,7 @@ impl SubscribedSkuRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "drives",
-        feature = "groups",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "subscriptions"
@@ -1759,10 +1644,7 @@ pub struct SubscriptionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "drives",
-        feature = "groups",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "subscriptions"
@@ -1817,10 +1699,7 @@ impl SubscriptionCollectionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "drives",
-        feature = "groups",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "subscriptions"
@@ -1839,10 +1718,7 @@ pub struct SubscriptionRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
         feature = "drives",
-        feature = "groups",
-        feature = "policies",
         feature = "shares",
         feature = "sites",
         feature = "subscriptions"
@@ -1880,6 +1756,7 @@ impl SubscriptionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "subscriptions")]
     /// Bound action `microsoft.graph.reauthorize`.
     ///
     /// HTTP: `POST /subscriptions/{id}/reauthorize`
@@ -1896,16 +1773,7 @@ impl SubscriptionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.swapShiftsChangeRequest`.
 ///
 /// URL: `/teams/{id}/schedule/swapShiftsChangeRequests`
@@ -1916,16 +1784,7 @@ pub struct SwapShiftsChangeRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1975,16 +1834,7 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.swapShiftsChangeRequest`.
 ///
 /// URL: `/teams/{id}/schedule/swapShiftsChangeRequests/{id}`
@@ -1996,16 +1846,7 @@ pub struct SwapShiftsChangeRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl SwapShiftsChangeRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2079,14 +1920,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.synchronizationJob`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs`
@@ -2097,14 +1931,7 @@ pub struct SynchronizationJobCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationJobCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2172,14 +1999,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationJob`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}`
@@ -2191,14 +2011,7 @@ pub struct SynchronizationJobRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationJobRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2324,14 +2137,7 @@ impl SynchronizationJobRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronization`.
 ///
 /// URL: `/applications/{id}/synchronization`
@@ -2343,14 +2149,7 @@ pub struct SynchronizationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2438,14 +2237,7 @@ impl SynchronizationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationSchema`.
 ///
 /// URL: `/applications/{id}/synchronization/jobs/{id}/schema`
@@ -2457,14 +2249,7 @@ pub struct SynchronizationSchemaRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationSchemaRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2567,14 +2352,7 @@ impl SynchronizationSchemaRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for the property `secrets` of `microsoft.graph.synchronization`.
 ///
 /// URL: `/applications/{id}/synchronization/secrets`
@@ -2584,14 +2362,7 @@ pub struct SynchronizationSecretsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationSecretsRequestBuilder {
     /// Reads the collection.
     ///
@@ -2635,14 +2406,7 @@ impl SynchronizationSecretsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.synchronizationTemplate`.
 ///
 /// URL: `/applications/{id}/synchronization/templates`
@@ -2653,14 +2417,7 @@ pub struct SynchronizationTemplateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationTemplateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2710,14 +2467,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.synchronizationTemplate`.
 ///
 /// URL: `/applications/{id}/synchronization/templates/{id}`
@@ -2729,14 +2479,7 @@ pub struct SynchronizationTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl SynchronizationTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2783,13 +2526,7 @@ impl SynchronizationTemplateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for a collection of `microsoft.graph.targetDeviceGroup`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
@@ -2800,13 +2537,7 @@ pub struct TargetDeviceGroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl TargetDeviceGroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2856,13 +2587,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 /// Requests for one `microsoft.graph.targetDeviceGroup`.
 ///
 /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups/{id}`
@@ -2872,13 +2597,7 @@ pub struct TargetDeviceGroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(feature = "service_principals")]
 impl TargetDeviceGroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2916,15 +2635,7 @@ impl TargetDeviceGroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for a collection of `microsoft.graph.targetedChatMessage`.
 ///
 /// URL: `/chats/{id}/targetedMessages`
@@ -2935,15 +2646,7 @@ pub struct TargetedChatMessageCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl TargetedChatMessageCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3027,15 +2730,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 /// Requests for one `microsoft.graph.targetedChatMessage`.
 ///
 /// URL: `/chats/{id}/targetedMessages/{id}`
@@ -3047,15 +2742,7 @@ pub struct TargetedChatMessageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "chats")]
 impl TargetedChatMessageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3741,7 +3428,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.taskFileAttachment`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment`
@@ -3751,7 +3438,7 @@ pub struct TaskFileAttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TaskFileAttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3808,7 +3495,6 @@ impl TaskFileAttachmentRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -3829,7 +3515,6 @@ pub struct TeamCollectionRequestBuilder {
     any(
         feature = "directory_objects",
         feature = "me",
-        feature = "policies",
         feature = "teams",
         feature = "users"
     )
@@ -3879,6 +3564,7 @@ impl TeamCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "teams")]
     /// Bound function `microsoft.graph.getAllMessages`.
     ///
     /// HTTP: `GET /teams/getAllMessages(...)`
@@ -3897,7 +3583,7 @@ impl TeamCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.teamInfo`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo`
@@ -3907,7 +3593,7 @@ pub struct TeamInfoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TeamInfoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3964,6 +3650,7 @@ impl TeamInfoRequestBuilder {
             path: self.path.clone().segment("team"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Cast to the derived type `microsoft.graph.sharedWithChannelTeamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/microsoft.graph.sharedWithChannelTeamInfo`
@@ -3982,8 +3669,10 @@ impl TeamInfoRequestBuilder {
         feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
+        feature = "privacy",
+        feature = "security",
         feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -4003,8 +3692,10 @@ pub struct TeamRequestBuilder {
         feature = "directory_objects",
         feature = "groups",
         feature = "me",
-        feature = "policies",
+        feature = "privacy",
+        feature = "security",
         feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -4040,6 +3731,7 @@ impl TeamRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `allChannels`.
     ///
     /// URL: `/teams/{id}/allChannels`
@@ -4050,6 +3742,7 @@ impl TeamRequestBuilder {
             segment: "allChannels",
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `channels`.
     ///
     /// URL: `/teams/{id}/channels`
@@ -4060,7 +3753,17 @@ impl TeamRequestBuilder {
             segment: "channels",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "education",
+            feature = "employee_experience",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "print",
+            feature = "security",
+            feature = "teams"
+        )
+    )]
     /// Navigation property `group`.
     ///
     /// URL: `/teams/{id}/group`
@@ -4070,6 +3773,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("group"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `incomingChannels`.
     ///
     /// URL: `/teams/{id}/incomingChannels`
@@ -4080,6 +3784,7 @@ impl TeamRequestBuilder {
             segment: "incomingChannels",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams"))]
     /// Navigation property `installedApps`.
     ///
     /// URL: `/teams/{id}/installedApps`
@@ -4090,6 +3795,7 @@ impl TeamRequestBuilder {
             segment: "installedApps",
         }
     }
+    #[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/members`
@@ -4100,6 +3806,7 @@ impl TeamRequestBuilder {
             segment: "members",
         }
     }
+    #[cfg(feature = "teams")]
     /// Navigation property `operations`.
     ///
     /// URL: `/teams/{id}/operations`
@@ -4110,6 +3817,17 @@ impl TeamRequestBuilder {
             segment: "operations",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/teams/{id}/permissionGrants`
@@ -4122,6 +3840,7 @@ impl TeamRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/teams/{id}/photo`
@@ -4131,6 +3850,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "teams", feature = "teamwork"))]
     /// Navigation property `primaryChannel`.
     ///
     /// URL: `/teams/{id}/primaryChannel`
@@ -4140,6 +3860,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("primaryChannel"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Navigation property `schedule`.
     ///
     /// URL: `/teams/{id}/schedule`
@@ -4149,6 +3870,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("schedule"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Navigation property `tags`.
     ///
     /// URL: `/teams/{id}/tags`
@@ -4159,7 +3881,7 @@ impl TeamRequestBuilder {
             segment: "tags",
         }
     }
-    #[cfg(feature = "teams_templates")]
+    #[cfg(any(feature = "teams", feature = "teams_templates"))]
     /// Navigation property `template`.
     ///
     /// URL: `/teams/{id}/template`
@@ -4233,6 +3955,7 @@ impl TeamRequestBuilder {
             path: self.path.clone().segment("template"),
         }
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.archive`.
     ///
     /// HTTP: `POST /teams/{id}/archive`
@@ -4250,6 +3973,7 @@ impl TeamRequestBuilder {
                 Some(&should_set_spo_site_read_only_for_members),
             )
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.clone`.
     ///
     /// HTTP: `POST /teams/{id}/clone`
@@ -4266,6 +3990,7 @@ impl TeamRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clone"))
             .json_body(parameters)
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.completeMigration`.
     ///
     /// HTTP: `POST /teams/{id}/completeMigration`
@@ -4280,6 +4005,7 @@ impl TeamRequestBuilder {
             self.path.clone().action("completeMigration"),
         )
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.sendActivityNotification`.
     ///
     /// HTTP: `POST /teams/{id}/sendActivityNotification`
@@ -4298,6 +4024,7 @@ impl TeamRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "teams")]
     /// Bound action `microsoft.graph.unarchive`.
     ///
     /// HTTP: `POST /teams/{id}/unarchive`
@@ -4310,7 +4037,7 @@ impl TeamRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(any(feature = "app_catalogs", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.teamsApp`.
 ///
 /// URL: `/appCatalogs/teamsApps`
@@ -4323,7 +4050,7 @@ pub struct TeamsAppCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(any(feature = "app_catalogs", feature = "teams", feature = "teamwork"))]
 impl TeamsAppCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4432,7 +4159,15 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.teamsAppDefinition`.
 ///
 /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
@@ -4444,7 +4179,15 @@ pub struct TeamsAppDefinitionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "users"
+    )
+)]
 impl TeamsAppDefinitionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4480,6 +4223,7 @@ impl TeamsAppDefinitionRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `bot`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
@@ -4491,17 +4235,7 @@ impl TeamsAppDefinitionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for a collection of `microsoft.graph.teamsAppInstallation`.
 ///
 /// URL: `/chats/{id}/installedApps`
@@ -4514,17 +4248,7 @@ pub struct TeamsAppInstallationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAppInstallationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4572,6 +4296,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`
@@ -4586,17 +4311,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 /// Requests for one `microsoft.graph.teamsAppInstallation`.
 ///
 /// URL: `/chats/{id}/installedApps/{id}`
@@ -4608,17 +4323,7 @@ pub struct TeamsAppInstallationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams"))]
 impl TeamsAppInstallationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4654,7 +4359,6 @@ impl TeamsAppInstallationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsApp`
@@ -4664,7 +4368,6 @@ impl TeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("teamsApp"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
@@ -4718,6 +4421,7 @@ impl TeamsAppInstallationRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("upgrade"))
             .json_member_body("consentedPermissionSet", Some(consented_permission_set))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`
@@ -4734,7 +4438,16 @@ impl TeamsAppInstallationRequestBuilder {
     }
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 /// Requests for one `microsoft.graph.teamsApp`.
 ///
 /// URL: `/appCatalogs/teamsApps/{id}`
@@ -4746,7 +4459,16 @@ pub struct TeamsAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "app_catalogs")]
+#[cfg(
+    any(
+        feature = "app_catalogs",
+        feature = "chats",
+        feature = "me",
+        feature = "teams",
+        feature = "teamwork",
+        feature = "users"
+    )
+)]
 impl TeamsAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4779,6 +4501,7 @@ impl TeamsAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "app_catalogs")]
     /// Navigation property `appDefinitions`.
     ///
     /// URL: `/appCatalogs/teamsApps/{id}/appDefinitions`
@@ -4839,16 +4562,7 @@ impl TeamsAppSettingsRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.teamsAsyncOperation`.
 ///
 /// URL: `/teams/{id}/operations`
@@ -4859,16 +4573,7 @@ pub struct TeamsAsyncOperationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4918,16 +4623,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.teamsAsyncOperation`.
 ///
 /// URL: `/teams/{id}/operations/{id}`
@@ -4937,16 +4633,7 @@ pub struct TeamsAsyncOperationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamsAsyncOperationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4984,18 +4671,7 @@ impl TeamsAsyncOperationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for a collection of `microsoft.graph.teamsTab`.
 ///
 /// URL: `/chats/{id}/tabs`
@@ -5008,18 +4684,7 @@ pub struct TeamsTabCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl TeamsTabCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5067,18 +4732,7 @@ impl TeamsTabCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 /// Requests for one `microsoft.graph.teamsTab`.
 ///
 /// URL: `/chats/{id}/tabs/{id}`
@@ -5090,18 +4744,7 @@ pub struct TeamsTabRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "teamwork",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "chats", feature = "teams", feature = "teamwork"))]
 impl TeamsTabRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5134,7 +4777,6 @@ impl TeamsTabRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/tabs/{id}/teamsApp`
@@ -5222,7 +4864,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "teams_templates")]
+#[cfg(any(feature = "teams", feature = "teams_templates"))]
 /// Requests for one `microsoft.graph.teamsTemplate`.
 ///
 /// URL: `/teamsTemplates/{id}`
@@ -5234,7 +4876,7 @@ pub struct TeamsTemplateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "teams_templates")]
+#[cfg(any(feature = "teams", feature = "teams_templates"))]
 impl TeamsTemplateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5420,16 +5062,7 @@ impl TeamworkRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.teamworkTag`.
 ///
 /// URL: `/teams/{id}/tags`
@@ -5440,16 +5073,7 @@ pub struct TeamworkTagCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5497,16 +5121,7 @@ impl TeamworkTagCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.teamworkTagMember`.
 ///
 /// URL: `/teams/{id}/tags/{id}/members`
@@ -5517,16 +5132,7 @@ pub struct TeamworkTagMemberCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagMemberCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5576,16 +5182,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.teamworkTagMember`.
 ///
 /// URL: `/teams/{id}/tags/{id}/members/{id}`
@@ -5595,16 +5192,7 @@ pub struct TeamworkTagMemberRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagMemberRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5642,16 +5230,7 @@ impl TeamworkTagMemberRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.teamworkTag`.
 ///
 /// URL: `/teams/{id}/tags/{id}`
@@ -5663,16 +5242,7 @@ pub struct TeamworkTagRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TeamworkTagRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5717,14 +5287,7 @@ impl TeamworkTagRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.temporaryAccessPassAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/temporaryAccessPassMethods`
@@ -5735,14 +5298,7 @@ pub struct TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5797,13 +5353,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -5814,13 +5364,7 @@ pub struct TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequest
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5879,13 +5423,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
@@ -5897,13 +5435,7 @@ pub struct TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5955,14 +5487,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.temporaryAccessPassAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/temporaryAccessPassMethods/{id}`
@@ -5974,14 +5499,7 @@ pub struct TemporaryAccessPassAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6913,7 +6431,7 @@ impl TermsOfUseContainerRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.textWebPart`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
@@ -6923,7 +6441,7 @@ pub struct TextWebPartRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "sites")]
 impl TextWebPartRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7310,16 +6828,7 @@ impl ThumbnailSetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.timeCard`.
 ///
 /// URL: `/teams/{id}/schedule/timeCards`
@@ -7330,16 +6839,7 @@ pub struct TimeCardCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeCardCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7405,16 +6905,7 @@ impl TimeCardCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.timeCard`.
 ///
 /// URL: `/teams/{id}/schedule/timeCards/{id}`
@@ -7426,16 +6917,7 @@ pub struct TimeCardRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeCardRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7536,16 +7018,7 @@ impl TimeCardRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.timeOff`.
 ///
 /// URL: `/teams/{id}/schedule/timesOff`
@@ -7556,16 +7029,7 @@ pub struct TimeOffCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7613,16 +7077,7 @@ impl TimeOffCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.timeOffReason`.
 ///
 /// URL: `/teams/{id}/schedule/timeOffReasons`
@@ -7633,16 +7088,7 @@ pub struct TimeOffReasonCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffReasonCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7692,16 +7138,7 @@ impl TimeOffReasonCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.timeOffReason`.
 ///
 /// URL: `/teams/{id}/schedule/timeOffReasons/{id}`
@@ -7713,16 +7150,7 @@ pub struct TimeOffReasonRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffReasonRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7771,16 +7199,7 @@ impl TimeOffReasonRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.timeOff`.
 ///
 /// URL: `/teams/{id}/schedule/timesOff/{id}`
@@ -7792,16 +7211,7 @@ pub struct TimeOffRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7850,16 +7260,7 @@ impl TimeOffRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for a collection of `microsoft.graph.timeOffRequest`.
 ///
 /// URL: `/teams/{id}/schedule/timeOffRequests`
@@ -7870,16 +7271,7 @@ pub struct TimeOffRequestCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffRequestCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7929,16 +7321,7 @@ impl TimeOffRequestCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 /// Requests for one `microsoft.graph.timeOffRequest`.
 ///
 /// URL: `/teams/{id}/schedule/timeOffRequests/{id}`
@@ -7950,16 +7333,7 @@ pub struct TimeOffRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(feature = "teams")]
 impl TimeOffRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8030,14 +7404,7 @@ impl TimeOffRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todo`.
 ///
 /// URL: `/me/todo`
@@ -8049,14 +7416,7 @@ pub struct TodoRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8101,14 +7461,7 @@ impl TodoRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.todoTask`.
 ///
 /// URL: `/me/todo/lists/{id}/tasks`
@@ -8119,14 +7472,7 @@ pub struct TodoTaskCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8188,14 +7534,7 @@ impl TodoTaskCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.todoTaskList`.
 ///
 /// URL: `/me/todo/lists`
@@ -8206,14 +7545,7 @@ pub struct TodoTaskListCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskListCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8277,14 +7609,7 @@ impl TodoTaskListCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todoTaskList`.
 ///
 /// URL: `/me/todo/lists/{id}`
@@ -8296,14 +7621,7 @@ pub struct TodoTaskListRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskListRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8358,14 +7676,7 @@ impl TodoTaskListRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.todoTask`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask`
@@ -8377,14 +7688,7 @@ pub struct TodoTaskRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TodoTaskRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8469,7 +7773,14 @@ impl TodoTaskRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.tokenIssuancePolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.tokenIssuancePolicy`
@@ -8482,7 +7793,14 @@ pub struct TokenIssuancePolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8530,6 +7848,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenIssuancePolicy/delta(...)`
@@ -8546,6 +7865,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getAvailableExtensionProperties`
@@ -8570,6 +7890,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/getByIds`
@@ -8588,6 +7909,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenIssuancePolicy/validateProperties`
@@ -8608,7 +7930,14 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.tokenIssuancePolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
@@ -8620,7 +7949,14 @@ pub struct TokenIssuancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl TokenIssuancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8683,6 +8019,7 @@ impl TokenIssuancePolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberGroups`
@@ -8701,6 +8038,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/checkMemberObjects`
@@ -8719,6 +8057,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberGroups`
@@ -8737,6 +8076,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/getMemberObjects`
@@ -8755,6 +8095,7 @@ impl TokenIssuancePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/restore`
@@ -8767,7 +8108,14 @@ impl TokenIssuancePolicyRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.tokenLifetimePolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.tokenLifetimePolicy`
@@ -8780,7 +8128,14 @@ pub struct TokenLifetimePolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8828,6 +8183,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.tokenLifetimePolicy/delta(...)`
@@ -8844,6 +8200,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getAvailableExtensionProperties`
@@ -8868,6 +8225,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/getByIds`
@@ -8886,6 +8244,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.tokenLifetimePolicy/validateProperties`
@@ -8906,7 +8265,14 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.tokenLifetimePolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
@@ -8918,7 +8284,14 @@ pub struct TokenLifetimePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl TokenLifetimePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8981,6 +8354,7 @@ impl TokenLifetimePolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberGroups`
@@ -8999,6 +8373,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/checkMemberObjects`
@@ -9017,6 +8392,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberGroups`
@@ -9035,6 +8411,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/getMemberObjects`
@@ -9053,6 +8430,7 @@ impl TokenLifetimePolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/restore`
@@ -9290,14 +8668,7 @@ impl TrainingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.trending`.
 ///
 /// URL: `/me/insights/trending`
@@ -9310,14 +8681,7 @@ pub struct TrendingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TrendingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -9365,14 +8729,7 @@ impl TrendingCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.trending`.
 ///
 /// URL: `/me/insights/trending/{id}`
@@ -9384,14 +8741,7 @@ pub struct TrendingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl TrendingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9424,7 +8774,6 @@ impl TrendingRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/trending/{id}/resource`

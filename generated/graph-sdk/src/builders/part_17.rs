@@ -356,7 +356,6 @@ impl UnifiedRoleAssignmentRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/directoryScope`
@@ -366,7 +365,6 @@ impl UnifiedRoleAssignmentRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/principal`
@@ -694,7 +692,6 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope`
@@ -704,7 +701,6 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal`
@@ -868,7 +864,6 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope`
@@ -878,7 +873,6 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/principal`
@@ -1140,7 +1134,6 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope`
@@ -1150,7 +1143,6 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal`
@@ -1660,7 +1652,6 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope`
@@ -1670,7 +1661,6 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal`
@@ -1810,7 +1800,6 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope`
@@ -1820,7 +1809,6 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/principal`
@@ -2058,7 +2046,6 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope`
@@ -2068,7 +2055,6 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal`
@@ -2579,7 +2565,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.unifiedRoleScheduleBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase`
@@ -2589,7 +2575,7 @@ pub struct UnifiedRoleScheduleBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2635,7 +2621,6 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope`
@@ -2645,7 +2630,6 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal`
@@ -2757,7 +2741,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.unifiedRoleScheduleInstanceBase`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase`
@@ -2767,7 +2751,7 @@ pub struct UnifiedRoleScheduleInstanceBaseRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2815,7 +2799,6 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
             path: self.path.clone().segment("appScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope`
@@ -2825,7 +2808,6 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
             path: self.path.clone().segment("directoryScope"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `principal`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal`
@@ -2937,15 +2919,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 /// Requests for one `microsoft.graph.unifiedStorageQuota`.
 ///
 /// URL: `/storage/settings/quota`
@@ -2957,15 +2931,7 @@ pub struct UnifiedStorageQuotaRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "storage",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "storage", feature = "users"))]
 impl UnifiedStorageQuotaRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3117,7 +3083,7 @@ impl UnitMapRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 /// Requests for one `microsoft.graph.urlAssessmentRequest`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
@@ -3127,7 +3093,7 @@ pub struct UrlAssessmentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 impl UrlAssessmentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3163,7 +3129,6 @@ impl UrlAssessmentRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "information_protection")]
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest/results`
@@ -3176,7 +3141,7 @@ impl UrlAssessmentRequestRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 /// Requests for one `microsoft.graph.usageRightsIncluded`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
@@ -3186,7 +3151,7 @@ pub struct UsageRightsIncludedRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "security", feature = "users"))]
 impl UsageRightsIncludedRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3224,14 +3189,7 @@ impl UsageRightsIncludedRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.usedInsight`.
 ///
 /// URL: `/me/insights/used`
@@ -3244,14 +3202,7 @@ pub struct UsedInsightCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UsedInsightCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3299,14 +3250,7 @@ impl UsedInsightCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.usedInsight`.
 ///
 /// URL: `/me/insights/used/{id}`
@@ -3318,14 +3262,7 @@ pub struct UsedInsightRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UsedInsightRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3358,7 +3295,6 @@ impl UsedInsightRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "me")]
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/used/{id}/resource`
@@ -3385,14 +3321,7 @@ impl UsedInsightRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userActivity`.
 ///
 /// URL: `/me/activities`
@@ -3405,14 +3334,7 @@ pub struct UserActivityCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserActivityCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3476,14 +3398,7 @@ impl UserActivityCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userActivity`.
 ///
 /// URL: `/me/activities/{id}`
@@ -3495,14 +3410,7 @@ pub struct UserActivityRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserActivityRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3547,7 +3455,17 @@ impl UserActivityRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
+#[cfg(
+    any(
+        feature = "device_management",
+        feature = "employee_experience",
+        feature = "me",
+        feature = "print",
+        feature = "privacy",
+        feature = "security",
+        feature = "users"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.user`.
 ///
 /// URL: `/users`
@@ -3560,7 +3478,17 @@ pub struct UserCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies", feature = "users"))]
+#[cfg(
+    any(
+        feature = "device_management",
+        feature = "employee_experience",
+        feature = "me",
+        feature = "print",
+        feature = "privacy",
+        feature = "security",
+        feature = "users"
+    )
+)]
 impl UserCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3606,6 +3534,7 @@ impl UserCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "users")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
@@ -3622,6 +3551,7 @@ impl UserCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "users")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /users/delta(...)`
@@ -3638,6 +3568,7 @@ impl UserCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /users/getAvailableExtensionProperties`
@@ -3662,6 +3593,7 @@ impl UserCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /users/getByIds`
@@ -3680,6 +3612,7 @@ impl UserCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "users")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /users/validateProperties`
@@ -3865,14 +3798,7 @@ impl UserConsentRequestRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userDataSecurityAndGovernance`.
 ///
 /// URL: `/me/dataSecurityAndGovernance`
@@ -3884,14 +3810,7 @@ pub struct UserDataSecurityAndGovernanceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7211,14 +7130,7 @@ impl UserFlowLanguagePageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userInsightsSettings`.
 ///
 /// URL: `/me/settings/itemInsights`
@@ -7228,14 +7140,7 @@ pub struct UserInsightsSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserInsightsSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7396,14 +7301,7 @@ impl UserInstallStateSummaryRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userProtectionScopeContainer`.
 ///
 /// URL: `/me/dataSecurityAndGovernance/protectionScopes`
@@ -7415,14 +7313,7 @@ pub struct UserProtectionScopeContainerRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserProtectionScopeContainerRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7585,9 +7476,23 @@ impl UserRegistrationDetailsRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
+        feature = "admin",
+        feature = "chats",
+        feature = "device_management",
+        feature = "drives",
+        feature = "education",
+        feature = "employee_experience",
+        feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
-        feature = "policies",
+        feature = "print",
+        feature = "privacy",
+        feature = "security",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -7604,9 +7509,23 @@ pub struct UserRequestBuilder {
 
 #[cfg(
     any(
-        feature = "directory_objects",
+        feature = "admin",
+        feature = "chats",
+        feature = "device_management",
+        feature = "drives",
+        feature = "education",
+        feature = "employee_experience",
+        feature = "identity_governance",
+        feature = "invitations",
         feature = "me",
-        feature = "policies",
+        feature = "print",
+        feature = "privacy",
+        feature = "security",
+        feature = "shares",
+        feature = "sites",
+        feature = "storage",
+        feature = "teams",
+        feature = "teamwork",
         feature = "users"
     )
 )]
@@ -7642,6 +7561,7 @@ impl UserRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `activities`.
     ///
     /// URL: `/me/activities`
@@ -7652,6 +7572,7 @@ impl UserRequestBuilder {
             segment: "activities",
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `adhocCalls`.
     ///
     /// URL: `/me/adhocCalls`
@@ -7666,7 +7587,10 @@ impl UserRequestBuilder {
         any(
             feature = "agreement_acceptances",
             feature = "agreements",
-            feature = "identity_governance"
+            feature = "directory_objects",
+            feature = "identity_governance",
+            feature = "me",
+            feature = "users"
         )
     )]
     /// Navigation property `agreementAcceptances`.
@@ -7679,6 +7603,14 @@ impl UserRequestBuilder {
             segment: "agreementAcceptances",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/me/appRoleAssignments`
@@ -7689,6 +7621,7 @@ impl UserRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `authentication`.
     ///
     /// URL: `/me/authentication`
@@ -7698,6 +7631,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("authentication"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendar`
@@ -7707,6 +7641,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/me/calendarGroups`
@@ -7717,6 +7652,7 @@ impl UserRequestBuilder {
             segment: "calendarGroups",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendarView`
@@ -7727,6 +7663,7 @@ impl UserRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendars`
@@ -7737,6 +7674,14 @@ impl UserRequestBuilder {
             segment: "calendars",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `chats`.
     ///
     /// URL: `/me/chats`
@@ -7747,6 +7692,7 @@ impl UserRequestBuilder {
             segment: "chats",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `cloudClipboard`.
     ///
     /// URL: `/me/cloudClipboard`
@@ -7756,6 +7702,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("cloudClipboard"),
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `cloudPCs`.
     ///
     /// URL: `/me/cloudPCs`
@@ -7766,6 +7713,7 @@ impl UserRequestBuilder {
             segment: "cloudPCs",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/me/contactFolders`
@@ -7776,6 +7724,7 @@ impl UserRequestBuilder {
             segment: "contactFolders",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contacts`
@@ -7786,7 +7735,24 @@ impl UserRequestBuilder {
             segment: "contacts",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/me/createdObjects`
@@ -7797,6 +7763,7 @@ impl UserRequestBuilder {
             segment: "createdObjects",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `dataSecurityAndGovernance`.
     ///
     /// URL: `/me/dataSecurityAndGovernance`
@@ -7808,6 +7775,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("dataSecurityAndGovernance"),
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `deviceManagementTroubleshootingEvents`.
     ///
     /// URL: `/me/deviceManagementTroubleshootingEvents`
@@ -7820,7 +7788,24 @@ impl UserRequestBuilder {
             segment: "deviceManagementTroubleshootingEvents",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `directReports`.
     ///
     /// URL: `/me/directReports`
@@ -7831,7 +7816,18 @@ impl UserRequestBuilder {
             segment: "directReports",
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/me/drive`
@@ -7841,7 +7837,16 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/me/drives`
@@ -7852,6 +7857,7 @@ impl UserRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `employeeExperience`.
     ///
     /// URL: `/me/employeeExperience`
@@ -7861,6 +7867,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("employeeExperience"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/me/events`
@@ -7871,6 +7878,16 @@ impl UserRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "devices",
+            feature = "directory",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/extensions`
@@ -7885,8 +7902,9 @@ impl UserRequestBuilder {
         any(
             feature = "directory_objects",
             feature = "groups",
-            feature = "policies",
-            feature = "sites"
+            feature = "me",
+            feature = "sites",
+            feature = "users"
         )
     )]
     /// Navigation property `followedSites`.
@@ -7899,6 +7917,7 @@ impl UserRequestBuilder {
             segment: "followedSites",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/me/inferenceClassification`
@@ -7908,6 +7927,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("inferenceClassification"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `insights`.
     ///
     /// URL: `/me/insights`
@@ -7917,6 +7937,14 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("insights"),
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/me/joinedTeams`
@@ -7927,6 +7955,7 @@ impl UserRequestBuilder {
             segment: "joinedTeams",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/me/licenseDetails`
@@ -7937,6 +7966,7 @@ impl UserRequestBuilder {
             segment: "licenseDetails",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/me/mailFolders`
@@ -7947,7 +7977,14 @@ impl UserRequestBuilder {
             segment: "mailFolders",
         }
     }
-    #[cfg(feature = "device_app_management")]
+    #[cfg(
+        any(
+            feature = "device_app_management",
+            feature = "directory_objects",
+            feature = "me",
+            feature = "users"
+        )
+    )]
     /// Navigation property `managedAppRegistrations`.
     ///
     /// URL: `/me/managedAppRegistrations`
@@ -7960,6 +7997,7 @@ impl UserRequestBuilder {
             segment: "managedAppRegistrations",
         }
     }
+    #[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/me/managedDevices`
@@ -7970,7 +8008,25 @@ impl UserRequestBuilder {
             segment: "managedDevices",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `manager`.
     ///
     /// URL: `/me/manager`
@@ -7980,7 +8036,24 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("manager"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/me/memberOf`
@@ -7991,6 +8064,7 @@ impl UserRequestBuilder {
             segment: "memberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `messages`.
     ///
     /// URL: `/me/messages`
@@ -8001,7 +8075,15 @@ impl UserRequestBuilder {
             segment: "messages",
         }
     }
-    #[cfg(feature = "oauth2_permission_grants")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "me",
+            feature = "oauth2_permission_grants",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/me/oauth2PermissionGrants`
@@ -8014,6 +8096,9 @@ impl UserRequestBuilder {
             segment: "oauth2PermissionGrants",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/me/onPremisesSyncBehavior`
@@ -8023,6 +8108,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/me/onenote`
@@ -8032,6 +8118,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/me/onlineMeetings`
@@ -8042,6 +8129,7 @@ impl UserRequestBuilder {
             segment: "onlineMeetings",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `outlook`.
     ///
     /// URL: `/me/outlook`
@@ -8051,7 +8139,24 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("outlook"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/me/ownedDevices`
@@ -8062,7 +8167,24 @@ impl UserRequestBuilder {
             segment: "ownedDevices",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/me/ownedObjects`
@@ -8073,6 +8195,7 @@ impl UserRequestBuilder {
             segment: "ownedObjects",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `people`.
     ///
     /// URL: `/me/people`
@@ -8083,6 +8206,17 @@ impl UserRequestBuilder {
             segment: "people",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/me/permissionGrants`
@@ -8095,6 +8229,7 @@ impl UserRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/me/photo`
@@ -8104,6 +8239,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/me/photos`
@@ -8114,6 +8250,7 @@ impl UserRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `planner`.
     ///
     /// URL: `/me/planner`
@@ -8123,6 +8260,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
+    #[cfg(any(feature = "communications", feature = "me", feature = "users"))]
     /// Navigation property `presence`.
     ///
     /// URL: `/me/presence`
@@ -8132,7 +8270,24 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("presence"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/me/registeredDevices`
@@ -8143,6 +8298,16 @@ impl UserRequestBuilder {
             segment: "registeredDevices",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "me",
+            feature = "scoped_role_memberships",
+            feature = "users"
+        )
+    )]
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/me/scopedRoleMemberOf`
@@ -8153,6 +8318,7 @@ impl UserRequestBuilder {
             segment: "scopedRoleMemberOf",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/me/settings`
@@ -8162,6 +8328,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("settings"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `solutions`.
     ///
     /// URL: `/me/solutions`
@@ -8171,7 +8338,24 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("solutions"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sponsorOf`.
     ///
     /// URL: `/me/sponsorOf`
@@ -8182,7 +8366,24 @@ impl UserRequestBuilder {
             segment: "sponsorOf",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sponsors`.
     ///
     /// URL: `/me/sponsors`
@@ -8193,6 +8394,7 @@ impl UserRequestBuilder {
             segment: "sponsors",
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `teamwork`.
     ///
     /// URL: `/me/teamwork`
@@ -8202,6 +8404,7 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("teamwork"),
         }
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Navigation property `todo`.
     ///
     /// URL: `/me/todo`
@@ -8211,7 +8414,24 @@ impl UserRequestBuilder {
             path: self.path.clone().segment("todo"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/me/transitiveMemberOf`
@@ -8503,6 +8723,7 @@ impl UserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /me/assignLicense`
@@ -8521,6 +8742,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.changePassword`.
     ///
     /// HTTP: `POST /me/changePassword`
@@ -8539,6 +8761,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /me/checkMemberGroups`
@@ -8557,6 +8780,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /me/checkMemberObjects`
@@ -8575,6 +8799,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /me/exportDeviceAndAppManagementData(...)`
@@ -8591,6 +8816,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("exportDeviceAndAppManagementData", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.exportDeviceAndAppManagementData`.
     ///
     /// HTTP: `GET /me/exportDeviceAndAppManagementData(...)`
@@ -8617,6 +8843,7 @@ impl UserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::json)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.exportPersonalData`.
     ///
     /// HTTP: `POST /me/exportPersonalData`
@@ -8632,6 +8859,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("storageLocation", Some(storage_location))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.findMeetingTimes`.
     ///
     /// HTTP: `POST /me/findMeetingTimes`
@@ -8650,6 +8878,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMailTips`.
     ///
     /// HTTP: `POST /me/getMailTips`
@@ -8668,6 +8897,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.getManagedAppDiagnosticStatuses`.
     ///
     /// HTTP: `GET /me/getManagedAppDiagnosticStatuses(...)`
@@ -8684,6 +8914,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("getManagedAppDiagnosticStatuses", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.getManagedAppPolicies`.
     ///
     /// HTTP: `GET /me/getManagedAppPolicies(...)`
@@ -8700,6 +8931,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("getManagedAppPolicies", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.getManagedDevicesWithAppFailures`.
     ///
     /// HTTP: `GET /me/getManagedDevicesWithAppFailures(...)`
@@ -8716,6 +8948,7 @@ impl UserRequestBuilder {
             self.path.clone().operation("getManagedDevicesWithAppFailures", &[]),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /me/getMemberGroups`
@@ -8734,6 +8967,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /me/getMemberObjects`
@@ -8752,6 +8986,7 @@ impl UserRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound function `microsoft.graph.reminderView`.
     ///
     /// Optional parameters (`end_date_time`): `None` leaves them out of the request.
@@ -8781,6 +9016,7 @@ impl UserRequestBuilder {
             );
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.removeAllDevicesFromManagement`.
     ///
     /// HTTP: `POST /me/removeAllDevicesFromManagement`
@@ -8795,6 +9031,7 @@ impl UserRequestBuilder {
             self.path.clone().action("removeAllDevicesFromManagement"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.reprocessLicenseAssignment`.
     ///
     /// HTTP: `POST /me/reprocessLicenseAssignment`
@@ -8811,6 +9048,7 @@ impl UserRequestBuilder {
             self.path.clone().action("reprocessLicenseAssignment"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /me/restore`
@@ -8821,6 +9059,7 @@ impl UserRequestBuilder {
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /me/retryServiceProvisioning`
@@ -8835,6 +9074,7 @@ impl UserRequestBuilder {
             self.path.clone().action("retryServiceProvisioning"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.revokeSignInSessions`.
     ///
     /// HTTP: `POST /me/revokeSignInSessions`
@@ -8849,6 +9089,7 @@ impl UserRequestBuilder {
             self.path.clone().action("revokeSignInSessions"),
         )
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.sendMail`.
     ///
     /// HTTP: `POST /me/sendMail`
@@ -8863,6 +9104,7 @@ impl UserRequestBuilder {
         Request::empty(&self.client, Method::POST, self.path.clone().action("sendMail"))
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.translateExchangeIds`.
     ///
     /// HTTP: `POST /me/translateExchangeIds`
@@ -8881,6 +9123,7 @@ impl UserRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(any(feature = "me", feature = "users"))]
     /// Bound action `microsoft.graph.wipeManagedAppRegistrationsByDeviceTag`.
     ///
     /// HTTP: `POST /me/wipeManagedAppRegistrationsByDeviceTag`
@@ -8901,17 +9144,7 @@ impl UserRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.userScopeTeamsAppInstallation`.
 ///
 /// URL: `/me/teamwork/installedApps`
@@ -8924,17 +9157,7 @@ pub struct UserScopeTeamsAppInstallationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8987,17 +9210,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userScopeTeamsAppInstallation`.
 ///
 /// URL: `/me/teamwork/installedApps/{id}`
@@ -9009,17 +9222,7 @@ pub struct UserScopeTeamsAppInstallationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "chats",
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "me",
-        feature = "policies",
-        feature = "teams",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -9057,15 +9260,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "chats",
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `chat`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/chat`
@@ -9075,7 +9269,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("chat"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsApp`
@@ -9085,7 +9278,6 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
             path: self.path.clone().segment("teamsApp"),
         }
     }
-    #[cfg(feature = "app_catalogs")]
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsAppDefinition`
@@ -9156,14 +9348,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userSettings`.
 ///
 /// URL: `/me/settings`
@@ -9175,14 +9360,7 @@ pub struct UserSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

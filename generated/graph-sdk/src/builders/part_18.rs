@@ -5,14 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userSolutionRoot`.
 ///
 /// URL: `/me/solutions`
@@ -24,14 +17,7 @@ pub struct UserSolutionRootRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserSolutionRootRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -78,14 +64,7 @@ impl UserSolutionRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userStorage`.
 ///
 /// URL: `/me/settings/storage`
@@ -97,14 +76,7 @@ pub struct UserStorageRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserStorageRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -148,14 +120,7 @@ impl UserStorageRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.userTeamwork`.
 ///
 /// URL: `/me/teamwork`
@@ -167,14 +132,7 @@ pub struct UserTeamworkRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl UserTeamworkRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -299,13 +257,7 @@ impl UserTeamworkRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.verifiableCredentialAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration/includeTargets`
@@ -316,13 +268,7 @@ pub struct VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilde
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -381,13 +327,7 @@ impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.verifiableCredentialAuthenticationMethodTarget`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration/includeTargets/{id}`
@@ -397,13 +337,7 @@ pub struct VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -445,13 +379,7 @@ impl VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
@@ -462,13 +390,7 @@ pub struct VerifiableCredentialsAuthenticationMethodConfigurationCollectionReque
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -527,13 +449,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuil
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
@@ -545,13 +461,7 @@ pub struct VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder 
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -714,14 +624,7 @@ impl VerifiedIdProfileRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.verticalSection`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verticalSection`
@@ -733,14 +636,7 @@ pub struct VerticalSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl VerticalSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1212,7 +1108,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.virtualEventRegistrationConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistrationConfiguration`
@@ -1222,7 +1118,7 @@ pub struct VirtualEventRegistrationConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl VirtualEventRegistrationConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2411,13 +2307,7 @@ impl VirtualEventsRootRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.voiceAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -2428,13 +2318,7 @@ pub struct VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -2489,13 +2373,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.voiceAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
@@ -2507,13 +2385,7 @@ pub struct VoiceAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2683,7 +2555,7 @@ impl VppTokenRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.webApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp`
@@ -2693,7 +2565,7 @@ pub struct WebAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl WebAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2726,7 +2598,6 @@ impl WebAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/assignments`
@@ -2737,7 +2608,6 @@ impl WebAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/categories`
@@ -3055,14 +2925,7 @@ impl WebApplicationFirewallVerificationModelRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.webPart`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/webParts`
@@ -3075,14 +2938,7 @@ pub struct WebPartCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl WebPartCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3130,14 +2986,7 @@ impl WebPartCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.webPart`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webPart`
@@ -3149,14 +2998,7 @@ pub struct WebPartRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl WebPartRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3394,7 +3236,7 @@ impl Win32LobAppRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10CompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy`
@@ -3404,7 +3246,7 @@ pub struct Windows10CompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10CompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3440,7 +3282,6 @@ impl Windows10CompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/assignments`
@@ -3453,7 +3294,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceSettingStateSummaries`
@@ -3466,7 +3306,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceStatusOverview`
@@ -3478,7 +3317,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceStatuses`
@@ -3491,7 +3329,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/scheduledActionsForRule`
@@ -3504,7 +3341,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/userStatusOverview`
@@ -3514,7 +3350,6 @@ impl Windows10CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/userStatuses`
@@ -3564,7 +3399,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10CustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration`
@@ -3574,7 +3409,7 @@ pub struct Windows10CustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10CustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3610,7 +3445,6 @@ impl Windows10CustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/assignments`
@@ -3621,7 +3455,6 @@ impl Windows10CustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceSettingStateSummaries`
@@ -3634,7 +3467,6 @@ impl Windows10CustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceStatusOverview`
@@ -3646,7 +3478,6 @@ impl Windows10CustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceStatuses`
@@ -3659,7 +3490,6 @@ impl Windows10CustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/userStatusOverview`
@@ -3669,7 +3499,6 @@ impl Windows10CustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/userStatuses`
@@ -3726,7 +3555,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10EndpointProtectionConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration`
@@ -3736,7 +3565,7 @@ pub struct Windows10EndpointProtectionConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3774,7 +3603,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/assignments`
@@ -3785,7 +3613,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceSettingStateSummaries`
@@ -3798,7 +3625,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceStatusOverview`
@@ -3810,7 +3636,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceStatuses`
@@ -3823,7 +3648,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/userStatusOverview`
@@ -3833,7 +3657,6 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/userStatuses`
@@ -3890,7 +3713,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnrollmentCompletionPageConfiguration`
@@ -3900,7 +3723,7 @@ pub struct Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -3940,7 +3763,6 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnrollmentCompletionPageConfiguration/assignments`
@@ -3987,7 +3809,7 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`
@@ -3997,7 +3819,7 @@ pub struct Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4037,7 +3859,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/assignments`
@@ -4048,7 +3869,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceSettingStateSummaries`
@@ -4061,7 +3881,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceStatusOverview`
@@ -4073,7 +3892,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceStatuses`
@@ -4086,7 +3904,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/userStatusOverview`
@@ -4096,7 +3913,6 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/userStatuses`
@@ -4153,7 +3969,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10GeneralConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration`
@@ -4163,7 +3979,7 @@ pub struct Windows10GeneralConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10GeneralConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4201,7 +4017,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/assignments`
@@ -4212,7 +4027,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceSettingStateSummaries`
@@ -4225,7 +4039,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceStatusOverview`
@@ -4237,7 +4050,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceStatuses`
@@ -4250,7 +4062,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/userStatusOverview`
@@ -4260,7 +4071,6 @@ impl Windows10GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/userStatuses`
@@ -4317,7 +4127,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10MobileCompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy`
@@ -4327,7 +4137,7 @@ pub struct Windows10MobileCompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4365,7 +4175,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/assignments`
@@ -4378,7 +4187,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceSettingStateSummaries`
@@ -4391,7 +4199,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceStatusOverview`
@@ -4403,7 +4210,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceStatuses`
@@ -4416,7 +4222,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/scheduledActionsForRule`
@@ -4429,7 +4234,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/userStatusOverview`
@@ -4439,7 +4243,6 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/userStatuses`
@@ -4489,7 +4292,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10SecureAssessmentConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration`
@@ -4499,7 +4302,7 @@ pub struct Windows10SecureAssessmentConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4537,7 +4340,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/assignments`
@@ -4548,7 +4350,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceSettingStateSummaries`
@@ -4561,7 +4362,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceStatusOverview`
@@ -4573,7 +4373,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceStatuses`
@@ -4586,7 +4385,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/userStatusOverview`
@@ -4596,7 +4394,6 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/userStatuses`
@@ -4653,7 +4450,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows10TeamGeneralConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration`
@@ -4663,7 +4460,7 @@ pub struct Windows10TeamGeneralConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4701,7 +4498,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/assignments`
@@ -4712,7 +4508,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceSettingStateSummaries`
@@ -4725,7 +4520,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceStatusOverview`
@@ -4737,7 +4531,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceStatuses`
@@ -4750,7 +4543,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/userStatusOverview`
@@ -4760,7 +4552,6 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/userStatuses`
@@ -4817,7 +4608,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows81CompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy`
@@ -4827,7 +4618,7 @@ pub struct Windows81CompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows81CompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4863,7 +4654,6 @@ impl Windows81CompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/assignments`
@@ -4876,7 +4666,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceSettingStateSummaries`
@@ -4889,7 +4678,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceStatusOverview`
@@ -4901,7 +4689,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceStatuses`
@@ -4914,7 +4701,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/scheduledActionsForRule`
@@ -4927,7 +4713,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/userStatusOverview`
@@ -4937,7 +4722,6 @@ impl Windows81CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/userStatuses`
@@ -4987,7 +4771,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windows81GeneralConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration`
@@ -4997,7 +4781,7 @@ pub struct Windows81GeneralConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl Windows81GeneralConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5035,7 +4819,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/assignments`
@@ -5046,7 +4829,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceSettingStateSummaries`
@@ -5059,7 +4841,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceStatusOverview`
@@ -5071,7 +4852,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceStatuses`
@@ -5084,7 +4864,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/userStatusOverview`
@@ -5094,7 +4873,6 @@ impl Windows81GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/userStatuses`
@@ -5318,7 +5096,7 @@ impl WindowsAppXRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsAutopilotDeploymentProfile`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsAutopilotDeploymentProfile`
@@ -5328,7 +5106,7 @@ pub struct WindowsAutopilotDeploymentProfileRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsAutopilotDeploymentProfileRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5551,7 +5329,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`
@@ -5561,7 +5339,7 @@ pub struct WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5601,7 +5379,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/assignments`
@@ -5612,7 +5389,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceSettingStateSummaries`
@@ -5625,7 +5401,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceStatusOverview`
@@ -5637,7 +5412,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceStatuses`
@@ -5650,7 +5424,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/userStatusOverview`
@@ -5660,7 +5433,6 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/userStatuses`
@@ -5717,15 +5489,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.windowsDeviceMalwareState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/windowsProtectionState/detectedMalwareState`
@@ -5736,15 +5500,7 @@ pub struct WindowsDeviceMalwareStateCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl WindowsDeviceMalwareStateCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5794,15 +5550,7 @@ impl WindowsDeviceMalwareStateCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsDeviceMalwareState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/windowsProtectionState/detectedMalwareState/{id}`
@@ -5812,15 +5560,7 @@ pub struct WindowsDeviceMalwareStateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl WindowsDeviceMalwareStateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5858,14 +5598,7 @@ impl WindowsDeviceMalwareStateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/windowsHelloForBusinessMethods`
@@ -5878,14 +5611,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5942,14 +5668,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/windowsHelloForBusinessMethods/{id}`
@@ -5961,14 +5680,7 @@ pub struct WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6006,7 +5718,6 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "devices", feature = "directory_objects", feature = "policies"))]
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/windowsHelloForBusinessMethods/{id}/device`
@@ -6906,7 +6617,7 @@ impl WindowsMalwareInformationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.windowsMicrosoftEdgeApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp`
@@ -6916,7 +6627,7 @@ pub struct WindowsMicrosoftEdgeAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6952,7 +6663,6 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/assignments`
@@ -6963,7 +6673,6 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/categories`
@@ -7179,7 +6888,7 @@ impl WindowsMobileMsiRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windowsPhone81CompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy`
@@ -7189,7 +6898,7 @@ pub struct WindowsPhone81CompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7227,7 +6936,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/assignments`
@@ -7240,7 +6948,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceSettingStateSummaries`
@@ -7253,7 +6960,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceStatusOverview`
@@ -7265,7 +6971,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceStatuses`
@@ -7278,7 +6983,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/scheduledActionsForRule`
@@ -7291,7 +6995,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/userStatusOverview`
@@ -7301,7 +7004,6 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/userStatuses`
@@ -7351,7 +7053,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windowsPhone81CustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration`
@@ -7361,7 +7063,7 @@ pub struct WindowsPhone81CustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7399,7 +7101,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/assignments`
@@ -7410,7 +7111,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceSettingStateSummaries`
@@ -7423,7 +7123,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceStatusOverview`
@@ -7435,7 +7134,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceStatuses`
@@ -7448,7 +7146,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/userStatusOverview`
@@ -7458,7 +7155,6 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/userStatuses`
@@ -7515,7 +7211,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windowsPhone81GeneralConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration`
@@ -7525,7 +7221,7 @@ pub struct WindowsPhone81GeneralConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7563,7 +7259,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/assignments`
@@ -7574,7 +7269,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceSettingStateSummaries`
@@ -7587,7 +7281,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceStatusOverview`
@@ -7599,7 +7292,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceStatuses`
@@ -7612,7 +7304,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/userStatusOverview`
@@ -7622,7 +7313,6 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/userStatuses`
@@ -7679,15 +7369,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsProtectionState`.
 ///
 /// URL: `/deviceManagement/managedDevices/{id}/windowsProtectionState`
@@ -7699,15 +7381,7 @@ pub struct WindowsProtectionStateRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "device_management",
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "device_management", feature = "me", feature = "users"))]
 impl WindowsProtectionStateRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7757,14 +7431,7 @@ impl WindowsProtectionStateRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.windowsSetting`.
 ///
 /// URL: `/me/settings/windows`
@@ -7775,14 +7442,7 @@ pub struct WindowsSettingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsSettingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7832,14 +7492,7 @@ impl WindowsSettingCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.windowsSettingInstance`.
 ///
 /// URL: `/me/settings/windows/{id}/instances`
@@ -7850,14 +7503,7 @@ pub struct WindowsSettingInstanceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsSettingInstanceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7907,14 +7553,7 @@ impl WindowsSettingInstanceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsSettingInstance`.
 ///
 /// URL: `/me/settings/windows/{id}/instances/{id}`
@@ -7924,14 +7563,7 @@ pub struct WindowsSettingInstanceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsSettingInstanceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7969,14 +7601,7 @@ impl WindowsSettingInstanceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.windowsSetting`.
 ///
 /// URL: `/me/settings/windows/{id}`
@@ -7988,14 +7613,7 @@ pub struct WindowsSettingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WindowsSettingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8226,7 +7844,7 @@ impl WindowsUniversalAppXRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.windowsUpdateForBusinessConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration`
@@ -8236,7 +7854,7 @@ pub struct WindowsUpdateForBusinessConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8274,7 +7892,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/assignments`
@@ -8285,7 +7902,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceSettingStateSummaries`
@@ -8298,7 +7914,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceStatusOverview`
@@ -8310,7 +7925,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceStatuses`
@@ -8323,7 +7937,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/userStatusOverview`
@@ -8333,7 +7946,6 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/userStatuses`
@@ -8390,7 +8002,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 /// Requests for one `microsoft.graph.windowsWebApp`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp`
@@ -8400,7 +8012,7 @@ pub struct WindowsWebAppRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_app_management")]
 impl WindowsWebAppRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8433,7 +8045,6 @@ impl WindowsWebAppRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/assignments`
@@ -8444,7 +8055,6 @@ impl WindowsWebAppRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_app_management")]
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/categories`
@@ -8488,14 +8098,7 @@ impl WindowsWebAppRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workHoursAndLocationsSetting`.
 ///
 /// URL: `/me/settings/workHoursAndLocations`
@@ -8507,14 +8110,7 @@ pub struct WorkHoursAndLocationsSettingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8601,14 +8197,7 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.workPlanOccurrence`.
 ///
 /// URL: `/me/settings/workHoursAndLocations/occurrences`
@@ -8619,14 +8208,7 @@ pub struct WorkPlanOccurrenceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPlanOccurrenceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8694,14 +8276,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workPlanOccurrence`.
 ///
 /// URL: `/me/settings/workHoursAndLocations/occurrences/{id}`
@@ -8713,14 +8288,7 @@ pub struct WorkPlanOccurrenceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPlanOccurrenceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8761,14 +8329,7 @@ impl WorkPlanOccurrenceRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.workPlanRecurrence`.
 ///
 /// URL: `/me/settings/workHoursAndLocations/recurrences`
@@ -8779,14 +8340,7 @@ pub struct WorkPlanRecurrenceCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPlanRecurrenceCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8836,14 +8390,7 @@ impl WorkPlanRecurrenceCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workPlanRecurrence`.
 ///
 /// URL: `/me/settings/workHoursAndLocations/recurrences/{id}`
@@ -8853,14 +8400,7 @@ pub struct WorkPlanRecurrenceRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkPlanRecurrenceRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -2020,7 +2020,7 @@ impl WorkbookFilterRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookFormatProtection`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/protection`
@@ -2030,7 +2030,7 @@ pub struct WorkbookFormatProtectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookFormatProtectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7813,7 +7813,7 @@ impl WorkbookPivotTableRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.workbookRangeBorder`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders`
@@ -7824,7 +7824,7 @@ pub struct WorkbookRangeBorderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7907,7 +7907,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeBorder`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeBorder`
@@ -7919,7 +7919,7 @@ pub struct WorkbookRangeBorderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeBorderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7957,7 +7957,7 @@ impl WorkbookRangeBorderRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeFill`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill`
@@ -7969,7 +7969,7 @@ pub struct WorkbookRangeFillRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeFillRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8017,7 +8017,7 @@ impl WorkbookRangeFillRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeFont`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/font`
@@ -8027,7 +8027,7 @@ pub struct WorkbookRangeFontRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeFontRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8065,7 +8065,7 @@ impl WorkbookRangeFontRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeFormat`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat`
@@ -8077,7 +8077,7 @@ pub struct WorkbookRangeFormatRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeFormatRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8180,7 +8180,7 @@ impl WorkbookRangeFormatRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRange`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange`
@@ -8190,7 +8190,7 @@ pub struct WorkbookRangeRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8756,7 +8756,7 @@ impl WorkbookRangeRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeSort`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort`
@@ -8768,7 +8768,7 @@ pub struct WorkbookRangeSortRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeSortRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8820,7 +8820,7 @@ impl WorkbookRangeSortRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.workbookRangeView`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows`
@@ -8831,7 +8831,7 @@ pub struct WorkbookRangeViewCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeViewCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -8898,7 +8898,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workbookRangeView`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView`
@@ -8910,7 +8910,7 @@ pub struct WorkbookRangeViewRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkbookRangeViewRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -10447,14 +10447,7 @@ impl WorkforceIntegrationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.workingTimeSchedule`.
 ///
 /// URL: `/me/solutions/workingTimeSchedule`
@@ -10466,14 +10459,7 @@ pub struct WorkingTimeScheduleRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl WorkingTimeScheduleRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.

@@ -164,14 +164,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.exchangeSettings`.
 ///
 /// URL: `/me/settings/exchange`
@@ -181,14 +174,7 @@ pub struct ExchangeSettingsRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ExchangeSettingsRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -230,11 +216,9 @@ impl ExchangeSettingsRequestBuilder {
     any(
         feature = "devices",
         feature = "directory",
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -254,11 +238,9 @@ pub struct ExtensionCollectionRequestBuilder {
     any(
         feature = "devices",
         feature = "directory",
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -309,9 +291,7 @@ impl ExtensionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 /// Requests for a collection of `microsoft.graph.extensionProperty`.
 ///
 /// URL: `/applications/{id}/extensionProperties`
@@ -324,9 +304,7 @@ pub struct ExtensionPropertyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 impl ExtensionPropertyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -452,9 +430,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 /// Requests for one `microsoft.graph.extensionProperty`.
 ///
 /// URL: `/applications/{id}/extensionProperties/{id}`
@@ -466,9 +442,7 @@ pub struct ExtensionPropertyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(feature = "applications")]
 impl ExtensionPropertyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -592,11 +566,9 @@ impl ExtensionPropertyRequestBuilder {
     any(
         feature = "devices",
         feature = "directory",
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -613,11 +585,9 @@ pub struct ExtensionRequestBuilder {
     any(
         feature = "devices",
         feature = "directory",
-        feature = "directory_objects",
         feature = "groups",
         feature = "me",
         feature = "organization",
-        feature = "policies",
         feature = "users"
     )
 )]
@@ -655,14 +625,7 @@ impl ExtensionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.externalAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/externalAuthenticationMethods`
@@ -673,14 +636,7 @@ pub struct ExternalAuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -733,13 +689,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.externalAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -750,13 +700,7 @@ pub struct ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -811,13 +755,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.externalAuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
@@ -829,13 +767,7 @@ pub struct ExternalAuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -885,14 +817,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.externalAuthenticationMethod`.
 ///
 /// URL: `/me/authentication/externalAuthenticationMethods/{id}`
@@ -904,14 +829,7 @@ pub struct ExternalAuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ExternalAuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1197,14 +1115,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for a collection of `microsoft.graph.federatedIdentityCredential`.
 ///
 /// URL: `/applications/{id}/federatedIdentityCredentials`
@@ -1217,14 +1128,7 @@ pub struct FederatedIdentityCredentialCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1287,14 +1191,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 /// Requests for one `microsoft.graph.federatedIdentityCredential`.
 ///
 /// URL: `/applications/{id}/federatedIdentityCredentials/{id}`
@@ -1304,14 +1201,7 @@ pub struct FederatedIdentityCredentialRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "directory_objects",
-        feature = "policies",
-        feature = "service_principals"
-    )
-)]
+#[cfg(any(feature = "applications", feature = "service_principals"))]
 impl FederatedIdentityCredentialRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1483,14 +1373,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.fido2AuthenticationMethod`.
 ///
 /// URL: `/me/authentication/fido2Methods`
@@ -1503,14 +1386,7 @@ pub struct Fido2AuthenticationMethodCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1576,13 +1452,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for a collection of `microsoft.graph.fido2AuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -1593,13 +1463,7 @@ pub struct Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -1654,13 +1518,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 /// Requests for one `microsoft.graph.fido2AuthenticationMethodConfiguration`.
 ///
 /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
@@ -1672,13 +1530,7 @@ pub struct Fido2AuthenticationMethodConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "authentication_method_configurations",
-        feature = "authentication_methods_policy",
-        feature = "policies"
-    )
-)]
+#[cfg(feature = "authentication_method_configurations")]
 impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1728,7 +1580,6 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
             segment: "includeTargets",
         }
     }
-    #[cfg(feature = "authentication_method_configurations")]
     /// Navigation property `passkeyProfiles`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles`
@@ -1758,14 +1609,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.fido2AuthenticationMethod`.
 ///
 /// URL: `/me/authentication/fido2Methods/{id}`
@@ -1777,14 +1621,7 @@ pub struct Fido2AuthenticationMethodRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl Fido2AuthenticationMethodRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1840,16 +1677,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 /// Requests for one `microsoft.graph.fieldValueSet`.
 ///
 /// URL: `/shares/{id}/listItem/fields`
@@ -1861,16 +1689,7 @@ pub struct FieldValueSetRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "drives",
-        feature = "groups",
-        feature = "policies",
-        feature = "shares",
-        feature = "sites"
-    )
-)]
+#[cfg(any(feature = "drives", feature = "shares", feature = "sites"))]
 impl FieldValueSetRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1905,7 +1724,7 @@ impl FieldValueSetRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 /// Requests for one `microsoft.graph.fileAssessmentRequest`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
@@ -1915,7 +1734,7 @@ pub struct FileAssessmentRequestRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "information_protection")]
 impl FileAssessmentRequestRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -1951,7 +1770,6 @@ impl FileAssessmentRequestRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "information_protection")]
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest/results`
@@ -1964,7 +1782,7 @@ impl FileAssessmentRequestRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.fileAttachment`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment`
@@ -1974,7 +1792,7 @@ pub struct FileAttachmentRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "groups", feature = "me", feature = "users"))]
 impl FileAttachmentRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2145,7 +1963,6 @@ impl FileStorageContainerRequestBuilder {
             segment: "columns",
         }
     }
-    #[cfg(feature = "drives")]
     /// Navigation property `drive`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/drive`
@@ -2946,7 +2763,7 @@ impl FixtureMapRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 /// Requests for one `microsoft.graph.floor`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
@@ -2956,7 +2773,7 @@ pub struct FloorRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "places")]
 impl FloorRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -2989,7 +2806,6 @@ impl FloorRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "places")]
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor/checkIns`
@@ -3729,7 +3545,7 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(any(feature = "groups", feature = "identity_governance", feature = "print"))]
 /// Requests for a collection of `microsoft.graph.group`.
 ///
 /// URL: `/groups`
@@ -3742,7 +3558,7 @@ pub struct GroupCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(any(feature = "groups", feature = "identity_governance", feature = "print"))]
 impl GroupCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3788,6 +3604,7 @@ impl GroupCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "groups")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
@@ -3804,6 +3621,7 @@ impl GroupCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /groups/delta(...)`
@@ -3820,6 +3638,7 @@ impl GroupCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /groups/getAvailableExtensionProperties`
@@ -3844,6 +3663,7 @@ impl GroupCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /groups/getByIds`
@@ -3862,6 +3682,7 @@ impl GroupCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/validateProperties`
@@ -3891,14 +3712,7 @@ impl GroupCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 /// Requests for a collection of `microsoft.graph.groupLifecyclePolicy`.
 ///
 /// URL: `/groupLifecyclePolicies`
@@ -3911,14 +3725,7 @@ pub struct GroupLifecyclePolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -3968,14 +3775,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 /// Requests for one `microsoft.graph.groupLifecyclePolicy`.
 ///
 /// URL: `/groupLifecyclePolicies/{id}`
@@ -3987,14 +3787,7 @@ pub struct GroupLifecyclePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_lifecycle_policies",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
 impl GroupLifecyclePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4030,6 +3823,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
+    #[cfg(feature = "group_lifecycle_policies")]
     /// Bound action `microsoft.graph.addGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/addGroup`
@@ -4041,6 +3835,7 @@ impl GroupLifecyclePolicyRequestBuilder {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
     }
+    #[cfg(feature = "group_lifecycle_policies")]
     /// Bound action `microsoft.graph.removeGroup`.
     ///
     /// HTTP: `POST /groupLifecyclePolicies/{id}/removeGroup`
@@ -4058,7 +3853,17 @@ impl GroupLifecyclePolicyRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "education",
+        feature = "employee_experience",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "print",
+        feature = "security",
+        feature = "teams"
+    )
+)]
 /// Requests for one `microsoft.graph.group`.
 ///
 /// URL: `/groups/{id}`
@@ -4070,7 +3875,17 @@ pub struct GroupRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "groups", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "education",
+        feature = "employee_experience",
+        feature = "groups",
+        feature = "identity_governance",
+        feature = "print",
+        feature = "security",
+        feature = "teams"
+    )
+)]
 impl GroupRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -4103,7 +3918,24 @@ impl GroupRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `acceptedSenders`.
     ///
     /// URL: `/groups/{id}/acceptedSenders`
@@ -4114,6 +3946,14 @@ impl GroupRequestBuilder {
             segment: "acceptedSenders",
         }
     }
+    #[cfg(
+        any(
+            feature = "groups",
+            feature = "me",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/groups/{id}/appRoleAssignments`
@@ -4124,6 +3964,7 @@ impl GroupRequestBuilder {
             segment: "appRoleAssignments",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendar`.
     ///
     /// URL: `/groups/{id}/calendar`
@@ -4133,6 +3974,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("calendar"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `calendarView`.
     ///
     /// URL: `/groups/{id}/calendarView`
@@ -4143,6 +3985,7 @@ impl GroupRequestBuilder {
             segment: "calendarView",
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `conversations`.
     ///
     /// URL: `/groups/{id}/conversations`
@@ -4153,7 +3996,25 @@ impl GroupRequestBuilder {
             segment: "conversations",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "role_management",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/groups/{id}/createdOnBehalfOf`
@@ -4163,7 +4024,18 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("createdOnBehalfOf"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "shares",
+            feature = "sites",
+            feature = "storage",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drive`.
     ///
     /// URL: `/groups/{id}/drive`
@@ -4173,7 +4045,16 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("drive"),
         }
     }
-    #[cfg(feature = "drives")]
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "drives",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `drives`.
     ///
     /// URL: `/groups/{id}/drives`
@@ -4184,6 +4065,7 @@ impl GroupRequestBuilder {
             segment: "drives",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `events`.
     ///
     /// URL: `/groups/{id}/events`
@@ -4194,6 +4076,16 @@ impl GroupRequestBuilder {
             segment: "events",
         }
     }
+    #[cfg(
+        any(
+            feature = "devices",
+            feature = "directory",
+            feature = "groups",
+            feature = "me",
+            feature = "organization",
+            feature = "users"
+        )
+    )]
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/extensions`
@@ -4204,6 +4096,7 @@ impl GroupRequestBuilder {
             segment: "extensions",
         }
     }
+    #[cfg(any(feature = "group_lifecycle_policies", feature = "groups"))]
     /// Navigation property `groupLifecyclePolicies`.
     ///
     /// URL: `/groups/{id}/groupLifecyclePolicies`
@@ -4216,7 +4109,24 @@ impl GroupRequestBuilder {
             segment: "groupLifecyclePolicies",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `memberOf`.
     ///
     /// URL: `/groups/{id}/memberOf`
@@ -4227,7 +4137,24 @@ impl GroupRequestBuilder {
             segment: "memberOf",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `members`.
     ///
     /// URL: `/groups/{id}/members`
@@ -4238,7 +4165,24 @@ impl GroupRequestBuilder {
             segment: "members",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `membersWithLicenseErrors`.
     ///
     /// URL: `/groups/{id}/membersWithLicenseErrors`
@@ -4251,6 +4195,9 @@ impl GroupRequestBuilder {
             segment: "membersWithLicenseErrors",
         }
     }
+    #[cfg(
+        any(feature = "contacts", feature = "groups", feature = "me", feature = "users")
+    )]
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/groups/{id}/onPremisesSyncBehavior`
@@ -4260,6 +4207,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("onPremisesSyncBehavior"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "sites", feature = "users"))]
     /// Navigation property `onenote`.
     ///
     /// URL: `/groups/{id}/onenote`
@@ -4269,7 +4217,24 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("onenote"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `owners`.
     ///
     /// URL: `/groups/{id}/owners`
@@ -4280,6 +4245,17 @@ impl GroupRequestBuilder {
             segment: "owners",
         }
     }
+    #[cfg(
+        any(
+            feature = "chats",
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "permission_grants",
+            feature = "teams",
+            feature = "users"
+        )
+    )]
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/groups/{id}/permissionGrants`
@@ -4292,6 +4268,7 @@ impl GroupRequestBuilder {
             segment: "permissionGrants",
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "teams", feature = "users"))]
     /// Navigation property `photo`.
     ///
     /// URL: `/groups/{id}/photo`
@@ -4301,6 +4278,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("photo"),
         }
     }
+    #[cfg(any(feature = "groups", feature = "me", feature = "users"))]
     /// Navigation property `photos`.
     ///
     /// URL: `/groups/{id}/photos`
@@ -4311,6 +4289,7 @@ impl GroupRequestBuilder {
             segment: "photos",
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `planner`.
     ///
     /// URL: `/groups/{id}/planner`
@@ -4320,7 +4299,24 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("planner"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `rejectedSenders`.
     ///
     /// URL: `/groups/{id}/rejectedSenders`
@@ -4331,6 +4327,7 @@ impl GroupRequestBuilder {
             segment: "rejectedSenders",
         }
     }
+    #[cfg(any(feature = "group_settings", feature = "groups"))]
     /// Navigation property `settings`.
     ///
     /// URL: `/groups/{id}/settings`
@@ -4341,6 +4338,15 @@ impl GroupRequestBuilder {
             segment: "settings",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "sites",
+            feature = "users"
+        )
+    )]
     /// Navigation property `sites`.
     ///
     /// URL: `/groups/{id}/sites`
@@ -4351,6 +4357,18 @@ impl GroupRequestBuilder {
             segment: "sites",
         }
     }
+    #[cfg(
+        any(
+            feature = "directory_objects",
+            feature = "groups",
+            feature = "me",
+            feature = "privacy",
+            feature = "security",
+            feature = "teams",
+            feature = "teamwork",
+            feature = "users"
+        )
+    )]
     /// Navigation property `team`.
     ///
     /// URL: `/groups/{id}/team`
@@ -4360,6 +4378,7 @@ impl GroupRequestBuilder {
             path: self.path.clone().segment("team"),
         }
     }
+    #[cfg(feature = "groups")]
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/threads`
@@ -4370,7 +4389,24 @@ impl GroupRequestBuilder {
             segment: "threads",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/groups/{id}/transitiveMemberOf`
@@ -4381,7 +4417,24 @@ impl GroupRequestBuilder {
             segment: "transitiveMemberOf",
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
+    #[cfg(
+        any(
+            feature = "applications",
+            feature = "contacts",
+            feature = "devices",
+            feature = "directory",
+            feature = "directory_objects",
+            feature = "directory_roles",
+            feature = "domains",
+            feature = "groups",
+            feature = "identity_governance",
+            feature = "invitations",
+            feature = "me",
+            feature = "policies",
+            feature = "service_principals",
+            feature = "users"
+        )
+    )]
     /// Navigation property `transitiveMembers`.
     ///
     /// URL: `/groups/{id}/transitiveMembers`
@@ -4591,6 +4644,7 @@ impl GroupRequestBuilder {
         Request::json(&self.client, Method::PUT, self.path.clone().segment("team"))
             .json_body_as(body, "application/json")
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.addFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/addFavorite`
@@ -4605,6 +4659,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("addFavorite"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.assignLicense`.
     ///
     /// HTTP: `POST /groups/{id}/assignLicense`
@@ -4623,6 +4678,7 @@ impl GroupRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkGrantedPermissionsForApp`.
     ///
     /// HTTP: `POST /groups/{id}/checkGrantedPermissionsForApp`
@@ -4641,6 +4697,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("checkGrantedPermissionsForApp"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberGroups`
@@ -4659,6 +4716,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/checkMemberObjects`
@@ -4677,6 +4735,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberGroups`
@@ -4695,6 +4754,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /groups/{id}/getMemberObjects`
@@ -4713,6 +4773,7 @@ impl GroupRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.removeFavorite`.
     ///
     /// HTTP: `POST /groups/{id}/removeFavorite`
@@ -4727,6 +4788,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("removeFavorite"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.renew`.
     ///
     /// HTTP: `POST /groups/{id}/renew`
@@ -4737,6 +4799,7 @@ impl GroupRequestBuilder {
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.resetUnseenCount`.
     ///
     /// HTTP: `POST /groups/{id}/resetUnseenCount`
@@ -4751,6 +4814,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("resetUnseenCount"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /groups/{id}/restore`
@@ -4761,6 +4825,7 @@ impl GroupRequestBuilder {
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.retryServiceProvisioning`.
     ///
     /// HTTP: `POST /groups/{id}/retryServiceProvisioning`
@@ -4775,6 +4840,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("retryServiceProvisioning"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.subscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/subscribeByMail`
@@ -4789,6 +4855,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("subscribeByMail"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.unsubscribeByMail`.
     ///
     /// HTTP: `POST /groups/{id}/unsubscribeByMail`
@@ -4803,6 +4870,7 @@ impl GroupRequestBuilder {
             self.path.clone().action("unsubscribeByMail"),
         )
     }
+    #[cfg(feature = "groups")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /groups/{id}/validateProperties`
@@ -4823,14 +4891,7 @@ impl GroupRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_settings",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_settings", feature = "groups"))]
 /// Requests for a collection of `microsoft.graph.groupSetting`.
 ///
 /// URL: `/groupSettings`
@@ -4843,14 +4904,7 @@ pub struct GroupSettingCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_settings",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_settings", feature = "groups"))]
 impl GroupSettingCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -4898,14 +4952,7 @@ impl GroupSettingCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_settings",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_settings", feature = "groups"))]
 /// Requests for one `microsoft.graph.groupSetting`.
 ///
 /// URL: `/groupSettings/{id}`
@@ -4915,14 +4962,7 @@ pub struct GroupSettingRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "group_settings",
-        feature = "groups",
-        feature = "policies"
-    )
-)]
+#[cfg(any(feature = "group_settings", feature = "groups"))]
 impl GroupSettingRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5226,7 +5266,14 @@ impl GroupSettingTemplateRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for a collection of `microsoft.graph.homeRealmDiscoveryPolicy`.
 ///
 /// URL: `/directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -5239,7 +5286,14 @@ pub struct HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5287,6 +5341,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound function `microsoft.graph.delta`.
     ///
     /// HTTP: `GET /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/delta(...)`
@@ -5303,6 +5358,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             self.parent.segment(self.segment).operation("delta", &[]),
         )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getAvailableExtensionProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getAvailableExtensionProperties`
@@ -5327,6 +5383,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
                 Some(&is_synced_from_on_premises),
             )
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getByIds`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/getByIds`
@@ -5345,6 +5402,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
             )
             .json_body(parameters)
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.validateProperties`.
     ///
     /// HTTP: `POST /directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy/validateProperties`
@@ -5365,7 +5423,14 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     }
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 /// Requests for one `microsoft.graph.homeRealmDiscoveryPolicy`.
 ///
 /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
@@ -5377,7 +5442,14 @@ pub struct HomeRealmDiscoveryPolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(any(feature = "directory_objects", feature = "policies"))]
+#[cfg(
+    any(
+        feature = "applications",
+        feature = "directory_objects",
+        feature = "policies",
+        feature = "service_principals"
+    )
+)]
 impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5440,6 +5512,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             path: self.path.clone().segment("appliesTo"),
         }
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberGroups`
@@ -5458,6 +5531,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("groupIds", Some(group_ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.checkMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/checkMemberObjects`
@@ -5476,6 +5550,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("ids", Some(ids))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberGroups`
@@ -5494,6 +5569,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.getMemberObjects`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/getMemberObjects`
@@ -5512,6 +5588,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
             )
             .json_member_body("securityEnabledOnly", Some(&security_enabled_only))
     }
+    #[cfg(feature = "policies")]
     /// Bound action `microsoft.graph.restore`.
     ///
     /// HTTP: `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/restore`
@@ -5524,14 +5601,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.horizontalSection`.
 ///
 /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/horizontalSections`
@@ -5542,14 +5612,7 @@ pub struct HorizontalSectionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5599,14 +5662,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for a collection of `microsoft.graph.horizontalSectionColumn`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection/columns`
@@ -5617,14 +5673,7 @@ pub struct HorizontalSectionColumnCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -5674,14 +5723,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.horizontalSectionColumn`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
@@ -5693,14 +5735,7 @@ pub struct HorizontalSectionColumnRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionColumnRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -5748,14 +5783,7 @@ impl HorizontalSectionColumnRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 /// Requests for one `microsoft.graph.horizontalSection`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
@@ -5767,14 +5795,7 @@ pub struct HorizontalSectionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "groups",
-        feature = "policies",
-        feature = "sites"
-    )
-)]
+#[cfg(feature = "sites")]
 impl HorizontalSectionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -6465,7 +6486,7 @@ impl IdentityProviderBaseRequestBuilder {
     }
 }
 
-#[cfg(feature = "identity_providers")]
+#[cfg(any(feature = "identity", feature = "identity_providers"))]
 /// Requests for a collection of `microsoft.graph.identityProvider`.
 ///
 /// URL: `/identityProviders`
@@ -6478,7 +6499,7 @@ pub struct IdentityProviderCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(feature = "identity_providers")]
+#[cfg(any(feature = "identity", feature = "identity_providers"))]
 impl IdentityProviderCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -6526,6 +6547,7 @@ impl IdentityProviderCollectionRequestBuilder {
             path: self.parent.segment(self.segment).key(id.as_ref()),
         }
     }
+    #[cfg(feature = "identity_providers")]
     /// **Deprecated**: deprecated on 2021-08-24, planned removal on 2023-03-15, revision 2021-05/identityProvider
     ///
     /// Bound function `microsoft.graph.availableProviderTypes`.
@@ -6547,7 +6569,7 @@ impl IdentityProviderCollectionRequestBuilder {
     }
 }
 
-#[cfg(feature = "identity_providers")]
+#[cfg(any(feature = "identity", feature = "identity_providers"))]
 /// Requests for one `microsoft.graph.identityProvider`.
 ///
 /// URL: `/identityProviders/{id}`
@@ -6559,7 +6581,7 @@ pub struct IdentityProviderRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "identity_providers")]
+#[cfg(any(feature = "identity", feature = "identity_providers"))]
 impl IdentityProviderRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7219,7 +7241,7 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
@@ -7229,7 +7251,7 @@ pub struct ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(any(feature = "me", feature = "users"))]
 impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7282,14 +7304,7 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for a collection of `microsoft.graph.inferenceClassificationOverride`.
 ///
 /// URL: `/me/inferenceClassification/overrides`
@@ -7300,14 +7315,7 @@ pub struct InferenceClassificationOverrideCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7362,14 +7370,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.inferenceClassificationOverride`.
 ///
 /// URL: `/me/inferenceClassification/overrides/{id}`
@@ -7379,14 +7380,7 @@ pub struct InferenceClassificationOverrideRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationOverrideRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7426,14 +7420,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     }
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 /// Requests for one `microsoft.graph.inferenceClassification`.
 ///
 /// URL: `/me/inferenceClassification`
@@ -7445,14 +7432,7 @@ pub struct InferenceClassificationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(
-        feature = "directory_objects",
-        feature = "me",
-        feature = "policies",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "me", feature = "users"))]
 impl InferenceClassificationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -7569,9 +7549,7 @@ impl InformationProtectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for a collection of `microsoft.graph.inheritablePermission`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
@@ -7582,9 +7560,7 @@ pub struct InheritablePermissionCollectionRequestBuilder {
     pub(super) segment: &'static str,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl InheritablePermissionCollectionRequestBuilder {
     /// Lists one page of the collection; [`.into_stream()`](runtime::Request::into_stream)
     /// yields every item, following `@odata.nextLink`.
@@ -7634,9 +7610,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     }
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 /// Requests for one `microsoft.graph.inheritablePermission`.
 ///
 /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions/{id}`
@@ -7646,9 +7620,7 @@ pub struct InheritablePermissionRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(
-    any(feature = "applications", feature = "directory_objects", feature = "policies")
-)]
+#[cfg(any(feature = "applications", feature = "directory_objects"))]
 impl InheritablePermissionRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8023,14 +7995,6 @@ impl InvitationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(
-        any(
-            feature = "directory_objects",
-            feature = "me",
-            feature = "policies",
-            feature = "users"
-        )
-    )]
     /// Navigation property `invitedUser`.
     ///
     /// URL: `/invitations/{id}/invitedUser`
@@ -8040,7 +8004,6 @@ impl InvitationRequestBuilder {
             path: self.path.clone().segment("invitedUser"),
         }
     }
-    #[cfg(any(feature = "directory_objects", feature = "policies"))]
     /// Navigation property `invitedUserSponsors`.
     ///
     /// URL: `/invitations/{id}/invitedUserSponsors`
@@ -8085,7 +8048,7 @@ impl InvitationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosCertificateProfile`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
@@ -8095,7 +8058,7 @@ pub struct IosCertificateProfileRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosCertificateProfileRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8131,7 +8094,6 @@ impl IosCertificateProfileRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/assignments`
@@ -8142,7 +8104,6 @@ impl IosCertificateProfileRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceSettingStateSummaries`
@@ -8155,7 +8116,6 @@ impl IosCertificateProfileRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceStatusOverview`
@@ -8167,7 +8127,6 @@ impl IosCertificateProfileRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceStatuses`
@@ -8180,7 +8139,6 @@ impl IosCertificateProfileRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/userStatusOverview`
@@ -8190,7 +8148,6 @@ impl IosCertificateProfileRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/userStatuses`
@@ -8247,7 +8204,7 @@ impl IosCertificateProfileRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosCompliancePolicy`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
@@ -8257,7 +8214,7 @@ pub struct IosCompliancePolicyRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosCompliancePolicyRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8293,7 +8250,6 @@ impl IosCompliancePolicyRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/assignments`
@@ -8306,7 +8262,6 @@ impl IosCompliancePolicyRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceSettingStateSummaries`
@@ -8319,7 +8274,6 @@ impl IosCompliancePolicyRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceStatusOverview`
@@ -8331,7 +8285,6 @@ impl IosCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceStatuses`
@@ -8344,7 +8297,6 @@ impl IosCompliancePolicyRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/scheduledActionsForRule`
@@ -8357,7 +8309,6 @@ impl IosCompliancePolicyRequestBuilder {
             segment: "scheduledActionsForRule",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/userStatusOverview`
@@ -8367,7 +8318,6 @@ impl IosCompliancePolicyRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/userStatuses`
@@ -8417,7 +8367,7 @@ impl IosCompliancePolicyRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosCustomConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
@@ -8427,7 +8377,7 @@ pub struct IosCustomConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosCustomConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8463,7 +8413,6 @@ impl IosCustomConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/assignments`
@@ -8474,7 +8423,6 @@ impl IosCustomConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceSettingStateSummaries`
@@ -8487,7 +8435,6 @@ impl IosCustomConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceStatusOverview`
@@ -8499,7 +8446,6 @@ impl IosCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceStatuses`
@@ -8512,7 +8458,6 @@ impl IosCustomConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/userStatusOverview`
@@ -8522,7 +8467,6 @@ impl IosCustomConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/userStatuses`
@@ -8579,7 +8523,7 @@ impl IosCustomConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosDeviceFeaturesConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
@@ -8589,7 +8533,7 @@ pub struct IosDeviceFeaturesConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8627,7 +8571,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/assignments`
@@ -8638,7 +8581,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceSettingStateSummaries`
@@ -8651,7 +8593,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceStatusOverview`
@@ -8663,7 +8604,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceStatuses`
@@ -8676,7 +8616,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/userStatusOverview`
@@ -8686,7 +8625,6 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/userStatuses`
@@ -8743,7 +8681,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     }
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 /// Requests for one `microsoft.graph.iosGeneralDeviceConfiguration`.
 ///
 /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
@@ -8753,7 +8691,7 @@ pub struct IosGeneralDeviceConfigurationRequestBuilder {
     pub(super) path: runtime::ODataPath,
 }
 
-#[cfg(feature = "me")]
+#[cfg(feature = "device_management")]
 impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Reads the entity; [`.select()`](runtime::Request::select) and
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
@@ -8791,7 +8729,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/assignments`
@@ -8802,7 +8739,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
             segment: "assignments",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceSettingStateSummaries`
@@ -8815,7 +8751,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceSettingStateSummaries",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceStatusOverview`
@@ -8827,7 +8762,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("deviceStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceStatuses`
@@ -8840,7 +8774,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
             segment: "deviceStatuses",
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/userStatusOverview`
@@ -8850,7 +8783,6 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
             path: self.path.clone().segment("userStatusOverview"),
         }
     }
-    #[cfg(feature = "device_management")]
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/userStatuses`
