@@ -946,3 +946,60 @@ fn entities_inside_payloads_are_selected_shallowly() {
     assert!(qualified(&m, &sel.types).contains(&"Ns.owner".to_string()));
     assert_eq!(op_names(&m, &sel).len(), 2, "{:?}", op_names(&m, &sel));
 }
+
+/// Every type is resolved and validated whatever the roots (ARCHITECTURE.md, resolve): an
+/// error in a type no root reaches fails the run with the message it has under `--all`.
+#[test]
+fn errors_of_unreached_types_are_reported() {
+    let doc = |broken: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      {broken}
+      <EntityContainer Name="C">
+        <EntitySet Name="things" EntityType="Ns.thing"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (broken, kind, message) in [
+        (
+            r#"<ComplexType Name="loose"><Property Name="p" Type="Ns.missing"/></ComplexType>"#,
+            ErrorKind::Unresolved,
+            "type `Ns.missing` is not defined",
+        ),
+        (
+            r#"<ComplexType Name="one" BaseType="Ns.two"/><ComplexType Name="two" BaseType="Ns.one"/>"#,
+            ErrorKind::Cycle,
+            "Ns.one",
+        ),
+        (
+            r#"<ComplexType Name="twice"><Property Name="p" Type="Edm.String"/><Property Name="p" Type="Edm.Int32"/></ComplexType>"#,
+            ErrorKind::Csdl,
+            "declares `p` more than once",
+        ),
+    ] {
+        let input = dir.path().join("doc.csdl.xml");
+        std::fs::write(&input, doc(broken)).unwrap();
+        let rooted = Generator::new(&input)
+            .roots(vec![Root::parse("things")])
+            .generate()
+            .expect_err(broken);
+        let all = Generator::new(&input)
+            .all(true)
+            .generate()
+            .expect_err(broken);
+        assert_eq!(rooted.kind, kind, "{rooted}");
+        assert!(rooted.to_string().contains(message), "{rooted}");
+        assert_eq!(rooted.to_string(), all.to_string());
+    }
+}

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::ToTokens;
 
 /// The public surface of the Rust files under `dir/src` (and the files given in memory).
@@ -13,11 +14,67 @@ pub fn surface_of_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> 
         if !path.ends_with(".rs") || !path.starts_with("src/") {
             continue;
         }
-        if let Ok(file) = syn::parse_file(text) {
+        let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
+            continue;
+        };
+        if let Ok(file) = syn::parse2::<syn::File>(without_bodies(tokens)) {
             items(&file.items, &mut out);
         }
     }
     out
+}
+
+/// `tokens` with every function body emptied (`fn f() -> T { .. }` becomes `fn f() -> T {}`),
+/// in item lists and in the bodies of `impl`, `trait` and `mod` blocks. The surface reads
+/// signatures only, and the bodies (serialization above all) are most of what `syn` would
+/// otherwise parse: of the whole-Graph crates, about half of `cargo xtask codegen`'s time.
+fn without_bodies(tokens: TokenStream) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    // Inside a function's signature: from its `fn` to its body or to a `;` (a declaration,
+    // or a `fn(..)` pointer type of a `type` or `const` item).
+    let mut in_signature = false;
+    // The last keyword that opens a block of items (`impl`, `trait`, `mod`).
+    let mut opens_items = false;
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(ident) => {
+                if ident == "fn" {
+                    in_signature = true;
+                } else if ident == "impl" || ident == "trait" || ident == "mod" {
+                    opens_items = !in_signature;
+                }
+                out.push(TokenTree::Ident(ident));
+            }
+            TokenTree::Punct(p) => {
+                if p.as_char() == ';' {
+                    in_signature = false;
+                    opens_items = false;
+                }
+                out.push(TokenTree::Punct(p));
+            }
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && in_signature => {
+                let mut empty = Group::new(Delimiter::Brace, TokenStream::new());
+                empty.set_span(g.span());
+                out.push(TokenTree::Group(empty));
+                in_signature = false;
+            }
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace && opens_items => {
+                let mut inner = Group::new(Delimiter::Brace, without_bodies(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+                opens_items = false;
+            }
+            TokenTree::Group(g) => {
+                // Any other braces (a struct's fields, an enum's variants) end an item.
+                if g.delimiter() == Delimiter::Brace {
+                    opens_items = false;
+                }
+                out.push(TokenTree::Group(g));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The public surface of the crate at `dir` as it is on disk.
@@ -121,6 +178,47 @@ pub fn report(old: &BTreeSet<String>, new: &BTreeSet<String>) -> (Vec<String>, &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Emptying function bodies changes no surface: signatures, `impl Trait` return types,
+    /// function pointer types and nested blocks of items are read as before.
+    #[test]
+    fn bodies_are_skipped_without_changing_the_surface() {
+        let text = r#"
+            pub type Callback = fn(u8) -> u8;
+            pub const LIMIT: usize = { 3 };
+            pub struct A { pub f: fn(u8) -> u8, pub x: Option<String> }
+            pub mod m {
+                pub struct B { pub y: u8 }
+                impl B {
+                    pub fn iter(&self) -> impl Iterator<Item = u8> + '_ { std::iter::once(self.y) }
+                    pub const C: u8 = 1;
+                }
+            }
+            impl A {
+                pub fn f(&self, g: fn(u8) -> u8) -> u8 {
+                    struct Inner { pub hidden: u8 }
+                    impl Inner { pub fn not_api(&self) {} }
+                    fn helper() {}
+                    if true { g(1) } else { 2 }
+                }
+                pub fn g() where Self: Sized {}
+            }
+            impl std::fmt::Debug for A {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("A") }
+            }
+        "#;
+        let full = syn::parse_file(text).expect("parses");
+        let mut expected = BTreeSet::new();
+        items(&full.items, &mut expected);
+        let surface = surface_of_files([("src/lib.rs", text)].into_iter());
+        assert_eq!(surface, expected);
+        assert!(
+            surface.contains("fn A::fn f(&self,g:fn(u8)->u8)->u8"),
+            "{surface:?}"
+        );
+        assert!(surface.contains("const B::C"), "{surface:?}");
+        assert!(!surface.iter().any(|s| s.contains("Inner")), "{surface:?}");
+    }
 
     #[test]
     fn diff_classifies_changes() {

@@ -3,6 +3,7 @@
 
 pub mod api_diff;
 pub mod package;
+pub mod parallel;
 
 use std::path::{Path, PathBuf};
 

@@ -164,6 +164,10 @@ impl<'d> Resolver<'d> {
     /// The namespace of type reference `raw` when it names a type of an included namespace
     /// whose document is unavailable (the reference then types as untyped JSON).
     fn unavailable_namespace(&self, raw: &str) -> Option<String> {
+        // Most documents have every included namespace at hand: nothing to look up.
+        if self.scopes[self.scope].unavailable.is_empty() {
+            return None;
+        }
         let raw = raw.trim();
         let inner = raw
             .strip_prefix("Collection(")
@@ -259,13 +263,19 @@ impl<'d> Resolver<'d> {
     }
 
     /// `graph.foo` -> `microsoft.graph.foo`; unknown prefixes are returned unchanged.
-    /// Borrowed unless an alias is replaced: most names in a document are already
-    /// qualified by their namespace.
+    /// Borrowed unless an alias is replaced: a name qualified by its namespace (which the
+    /// scope maps to itself) is not copied.
     fn canonical<'a>(&self, qualified: &'a str) -> Cow<'a, str> {
         match qualified.rsplit_once('.') {
             Some((ns, name)) => match self.scopes[self.scope].aliases.get(ns) {
-                Some(full) => Cow::Owned(format!("{full}.{name}")),
-                None => Cow::Borrowed(qualified),
+                Some(full) if full != ns => {
+                    let mut out = String::with_capacity(full.len() + 1 + name.len());
+                    out.push_str(full);
+                    out.push('.');
+                    out.push_str(name);
+                    Cow::Owned(out)
+                }
+                _ => Cow::Borrowed(qualified),
             },
             None => Cow::Borrowed(qualified),
         }
@@ -684,8 +694,15 @@ impl<'d> Resolver<'d> {
             {
                 continue;
             }
-            let mut seen: HashMap<&str, InheritedMember> = HashMap::new();
-            for t in self.model.lineage(id) {
+            // Sized once: growing it member by member rehashed every name several times.
+            let lineage = self.model.lineage(id);
+            let members: usize = lineage
+                .iter()
+                .filter_map(|t| self.model.types[t.0].structured())
+                .map(|s| s.properties.len() + s.navigations.len())
+                .sum();
+            let mut seen: HashMap<&str, InheritedMember> = HashMap::with_capacity(members);
+            for t in lineage {
                 let Some(s) = self.model.types[t.0].structured() else {
                     continue;
                 };
