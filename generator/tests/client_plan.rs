@@ -376,3 +376,80 @@ fn a_parameter_does_not_collide_with_additional_properties() {
         Some("additional_properties")
     );
 }
+
+/// Action parameters travel as body members spelled the way the service documents them:
+/// Graph's metadata writes older actions' parameters in PascalCase (`Message`,
+/// `SaveToSentItems`) and its documentation, which the service accepts, in lowerCamelCase;
+/// any other service gets the metadata's spelling (OData matches it exactly).
+#[test]
+fn action_body_members_follow_the_services_spelling() {
+    let graph = SHOP
+        .replace("Contoso.Shop", "microsoft.graph")
+        .replace(
+            r#"<Parameter Name="factor" Type="Edm.Double"/>
+        <Parameter Name="reason" Type="Edm.String"/>"#,
+            r#"<Parameter Name="Factor" Type="Edm.Double"/>
+        <Parameter Name="SaveReason" Type="Edm.String"/>
+        <Parameter Name="ID" Type="Edm.String"/>"#,
+        )
+        .replace(
+            r#"<Parameter Name="to" Type="microsoft.graph.address"/>"#,
+            r#"<Parameter Name="To" Type="microsoft.graph.address"/>"#,
+        );
+    let body_members = |doc: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("doc.xml");
+        std::fs::write(&input, doc).unwrap();
+        let selected = Generator::new(&input).all(true).select().unwrap();
+        let plan = Plan::new(&selected.model, &selected.selection);
+        let cp = ClientPlan::new(&plan, None);
+        let reprice = cp
+            .parameters
+            .values()
+            .find(|s| s.ident == "RepriceParameters")
+            .unwrap();
+        let fields: Vec<(String, String)> = reprice
+            .fields
+            .iter()
+            .map(|f| (f.wire.clone(), f.ident.clone()))
+            .collect();
+        let ship = cp
+            .methods
+            .iter()
+            .flatten()
+            .find(|m| m.ident == "ship")
+            .unwrap();
+        let Action::Send(request) = &ship.action else {
+            panic!("ship sends a request")
+        };
+        assert_eq!(request.body, Body::Member);
+        (fields, request.args[0].wire.clone())
+    };
+    let (fields, ship) = body_members(&graph);
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        fields,
+        pairs(&[
+            ("factor", "factor"),
+            ("saveReason", "save_reason"),
+            ("ID", "id")
+        ])
+    );
+    assert_eq!(ship, "to");
+    // The same names in another service's metadata are sent as written.
+    let other = graph.replace("microsoft.graph", "Contoso.Shop");
+    let (fields, ship) = body_members(&other);
+    assert_eq!(
+        fields,
+        pairs(&[
+            ("Factor", "factor"),
+            ("SaveReason", "save_reason"),
+            ("ID", "id")
+        ])
+    );
+    assert_eq!(ship, "To");
+}

@@ -315,17 +315,17 @@ async fn send_mail_sends_the_message_and_reads_the_newest_messages_of_the_inbox(
     assert_eq!(
         requests(&server).await,
         [
-            // The action's parameters as the metadata spells them (the service matches
-            // them whatever their case).
+            // The action's parameters as Graph documents them (lowerCamelCase; the
+            // metadata spells them `Message` and `SaveToSentItems`).
             post(
                 format!("POST {user}/sendMail"),
                 json!({
-                    "Message": {
+                    "message": {
                         "subject": "Lunch?",
                         "body": {"contentType": "html", "content": "<p>Are you free at <b>noon</b>?</p>"},
                         "toRecipients": [{"emailAddress": {"address": "AdeleV@contoso.com"}}]
                     },
-                    "SaveToSentItems": true
+                    "saveToSentItems": true
                 }),
                 false
             ),

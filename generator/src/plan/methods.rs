@@ -648,6 +648,9 @@ fn operation_methods(
             Some(r) => Response::Json(r.ty.clone()),
         };
         let request = if is_action {
+            for arg in &mut planned {
+                arg.wire = body_member(model, &arg.wire);
+            }
             let body = match planned.len() {
                 0 => Body::None,
                 1 => Body::Member,
@@ -656,6 +659,7 @@ fn operation_methods(
                     let mut fields = args_with(model, &parts, &["self", ADDITIONAL_PROPERTIES]);
                     for (field, arg) in fields.iter_mut().zip(std::mem::take(&mut planned)) {
                         field.optional = arg.optional;
+                        field.wire = arg.wire;
                     }
                     parameters.insert(op, fields);
                     Body::Parameters(op)
@@ -707,6 +711,25 @@ fn args(model: &Model, parts: &[(String, TypeRef)]) -> Vec<ArgPlan> {
 }
 
 /// [`args`] with the names in `reserved` taken.
+/// The JSON member that carries an action parameter in the request body. Graph documents
+/// every action body in lowerCamelCase (`message`, `saveToSentItems`) while its metadata
+/// spells the parameters of older actions in PascalCase (`Message`, `SaveToSentItems`); the
+/// service matches them without regard to case, so a Graph client sends the documented
+/// spelling. Other services get the metadata's spelling, which OData matches exactly.
+/// A leading capital followed by a lowercase letter is lowered; `ID` or `URL` stay.
+fn body_member(model: &Model, name: &str) -> String {
+    let mut chars = name.chars();
+    match (model.graph, chars.next(), chars.next()) {
+        (true, Some(first), Some(second)) if first.is_ascii_uppercase() && second.is_ascii_lowercase() => {
+            let mut out = String::with_capacity(name.len());
+            out.push(first.to_ascii_lowercase());
+            out.push_str(&name[1..]);
+            out
+        }
+        _ => name.to_string(),
+    }
+}
+
 fn args_with(model: &Model, parts: &[(String, TypeRef)], reserved: &[&str]) -> Vec<ArgPlan> {
     let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
     let idents = assign(&names, Case::Snake, reserved);
