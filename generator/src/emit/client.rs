@@ -54,7 +54,7 @@ pub(crate) fn client_files<'a>(
         chunked,
     };
     let mut head = r.head(client, plan.model.graph);
-    let params_file = render(info, r.parameters_file(), "src/parameters.rs")?;
+    let params_files = r.parameters_files(info)?;
     let first_request = r.methods().example();
     let client_ident = format_ident!("{}", cp.client_ident);
     let mut part_files = Vec::new();
@@ -97,7 +97,7 @@ pub(crate) fn client_files<'a>(
         client,
         &client_ident,
         builders_file,
-        params_file,
+        params_files,
     )?;
     files.extend(part_files);
     Ok(files)
@@ -206,7 +206,7 @@ fn client_crate_files<'a>(
     client: &ClientInfo,
     client_ident: &proc_macro2::Ident,
     builders_file: PendingFile<'a>,
-    params_file: String,
+    params_files: Vec<OutputFile>,
 ) -> Result<Vec<PendingFile<'a>>> {
     let models_ident = format_ident!("{}", info.crate_name.replace('-', "_"));
     let doc = format!(
@@ -303,10 +303,7 @@ fn client_crate_files<'a>(
         "src/lib.rs",
         render(info, lib, "src/lib.rs")?,
     )));
-    files.push(PendingFile::ready(OutputFile::new(
-        "src/parameters.rs",
-        params_file,
-    )));
+    files.extend(params_files.into_iter().map(PendingFile::ready));
     Ok(files)
 }
 
@@ -542,15 +539,74 @@ impl Renderer<'_, '_> {
         self.plan.features.as_ref()
     }
 
+    /// `src/parameters.rs`, split like the builders when its estimated text is over the
+    /// file size (`src/parameters/part_<n>.rs`, re-exported, so `parameters::X` names a
+    /// struct wherever it is).
+    fn parameters_files(&self, info: &CrateInfo) -> Result<Vec<OutputFile>> {
+        let ops: Vec<_> = self.cp.parameters.keys().collect();
+        let parts = super::chunks(ops, |op| {
+            2 * super::ITEM_BYTES + super::WEIGHT_BYTES * self.cp.parameters[*op].fields.len()
+        });
+        if parts.len() < 2 {
+            let text = render(info, self.parameters_file(), "src/parameters.rs")?;
+            return Ok(vec![OutputFile::new("src/parameters.rs", text)]);
+        }
+        let head = self.parameters_head();
+        let mods: Vec<_> = (1..=parts.len()).map(|n| format_ident!("part_{n}")).collect();
+        let main = quote! {
+            #head
+            // A part may hold no struct the enabled features compile.
+            #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
+        };
+        let mut files = vec![OutputFile::new(
+            "src/parameters.rs",
+            render(info, main, "src/parameters.rs")?,
+        )];
+        for (n, part) in parts.into_iter().enumerate() {
+            let path = format!("src/parameters/part_{}.rs", n + 1);
+            let structs = part.into_iter().map(|op| self.parameter_struct(op));
+            let tokens = quote! {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#structs)*
+            };
+            files.push(OutputFile::new(path.clone(), render(info, tokens, &path)?));
+        }
+        Ok(files)
+    }
+
     /// The parameters module: one struct per action overload with several parameters,
     /// read and written like a model: a member is matched whatever its ASCII case (Graph
     /// documents camelCase bodies for PascalCase parameters and accepts both), a primitive
     /// that does not fit is kept verbatim, and members the action does not declare are kept
     /// in `additional_properties` and sent back.
     fn parameters_file(&self) -> TokenStream {
+        let head = self.parameters_head();
+        let structs = self
+            .cp
+            .parameters
+            .keys()
+            .map(|op_id| self.parameter_struct(op_id));
+        quote!(#head #(#structs)*)
+    }
+
+    /// The top of `src/parameters.rs`: its doc and the imports its structs use.
+    fn parameters_head(&self) -> TokenStream {
+        quote! {
+            //! Request bodies of actions with several parameters.
+            #[allow(unused_imports)]
+            use super::models;
+            #[allow(unused_imports)]
+            use super::models::edm;
+        }
+    }
+
+    /// One parameters struct with its `Serialize` and reading impls.
+    fn parameter_struct(&self, op_id: &crate::model::OperationId) -> TokenStream {
         let plan = self.plan;
         let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-        let structs = self.cp.parameters.iter().map(|(op_id, s)| {
+        let s = &self.cp.parameters[op_id];
+        {
             let op = &plan.model.operations[op_id.0];
             let s_ident = format_ident!("{}", s.ident);
             let fields = s.fields.iter().map(|p| {
@@ -647,14 +703,6 @@ impl Renderer<'_, '_> {
 
                 #reading
             })
-        });
-        quote! {
-            //! Request bodies of actions with several parameters.
-            #[allow(unused_imports)]
-            use super::models;
-            #[allow(unused_imports)]
-            use super::models::edm;
-            #(#structs)*
         }
     }
 }
