@@ -168,3 +168,35 @@ fn a_malformed_row_is_an_error_at_its_file_and_line() {
     );
     assert!(shown.contains("4 tab-separated fields"), "{shown}");
 }
+
+/// A builder is documented under the first URL that reaches it; when the table lists the
+/// request only through another link to the same builder, the docs give those permissions
+/// and name that URL.
+#[test]
+fn permissions_listed_for_another_link_to_the_builder_name_that_link() {
+    let with_parent = |table: &str| {
+        let s = setup(table);
+        let doc = DOCUMENT.replace(
+            r#"<NavigationProperty Name="partners""#,
+            r#"<NavigationProperty Name="parent" Type="Contoso.Ledger.account"/>
+        <NavigationProperty Name="partners""#,
+        );
+        std::fs::write(&s.input, doc).unwrap();
+        builders(&s, true)
+    };
+    let table =
+        format!("{TABLE}DELETE\t/accounts/{{id}}/parent\tDelegated\tLedger.ReadWrite.All\n");
+    let doc = doc_of(&with_parent(&table), "DELETE /accounts({id})");
+    assert!(
+        doc.ends_with(
+            "/// Permissions (narrowest first; as listed for `DELETE /accounts({id})/parent`): Delegated `Ledger.ReadWrite.All`."
+        ),
+        "{doc}"
+    );
+    // Without that fact the method says the table lists none.
+    let doc = doc_of(&with_parent(TABLE), "DELETE /accounts({id})");
+    assert!(
+        doc.ends_with("/// Permissions: no permission listed in the pinned permissions table."),
+        "{doc}"
+    );
+}

@@ -116,6 +116,7 @@ fn sdk_request_methods(text: &str) -> Vec<(String, Facts)> {
                     http: has("HTTP: `"),
                     success: has("Success: `") || has("- Success: `"),
                     permissions: has("Permissions (narrowest first):")
+                        || has("Permissions (narrowest first; as listed for `")
                         || has("- Least-privileged permissions"),
                     none_listed: has("Permissions: no permission listed"),
                     shared: has("Permissions: those of the URL that opened"),

@@ -30,7 +30,7 @@ impl Methods<'_, '_> {
                 }
                 if !has_permissions && self.plan.permissions.is_some() {
                     if owner.prefix.is_empty() {
-                        lines.push(self.permissions_line(None, r.http.as_str(), &r.template));
+                        lines.push(self.builder_permissions_line(owner.builder, r.http.as_str(), &r.template));
                     } else {
                         lines.push(" Permissions: those of the URL that opened this builder (see the method that opened it).".into());
                     }
@@ -68,6 +68,32 @@ impl Methods<'_, '_> {
         }
     }
 
+    /// The permissions line of a request sent from a builder: those listed for its own
+    /// URL template, else those listed for the same request through another link that
+    /// reaches the builder (its sample of other URLs: a builder is documented under the
+    /// first URL the walk finds, which the tables may not list, while they list
+    /// `/drives/{id}/items/{id}`), naming that URL.
+    fn builder_permissions_line(&self, builder: Option<usize>, http: &str, template: &str) -> String {
+        let table = self.plan.permissions.as_ref();
+        let found = |t: &str| table.and_then(|table| table.lookup(http, t)).is_some();
+        if !found(template) {
+            if let Some(b) = builder.map(|i| &self.cp.surface.builders[i]) {
+                if let Some(rest) = template.strip_prefix(b.canonical.as_str()) {
+                    let other = b
+                        .sample
+                        .iter()
+                        .map(|s| format!("{s}{rest}"))
+                        .find(|t| found(t));
+                    if let Some(other) = other {
+                        let head = format!(" Permissions (narrowest first; as listed for `{http} {other}`)");
+                        return self.permissions_text(&head, &head, http, &other);
+                    }
+                }
+            }
+        }
+        self.permissions_line(None, http, template)
+    }
+
     /// `Permissions (narrowest first): <scheme> `A`, `B`; <scheme> `C`.`, or that the table
     /// has none; `label` names the request when the method documents several.
     fn permissions_line(&self, label: Option<&str>, http: &str, template: &str) -> String {
@@ -75,6 +101,12 @@ impl Methods<'_, '_> {
             Some(l) => format!(" Permissions for `{l}`"),
             None => " Permissions".to_string(),
         };
+        self.permissions_text(&format!("{head} (narrowest first)"), &head, http, template)
+    }
+
+    /// `<listed>: <scheme> `A`, `B`; <scheme> `C`.` when the table lists permissions for
+    /// the request, else `<head>: no permission listed ...`.
+    fn permissions_text(&self, listed: &str, head: &str, http: &str, template: &str) -> String {
         let granted = self
             .plan
             .permissions
@@ -89,7 +121,7 @@ impl Methods<'_, '_> {
                         format!("{scheme} {}", names.join(", "))
                     })
                     .collect();
-                format!("{head} (narrowest first): {}.", parts.join("; "))
+                format!("{listed}: {}.", parts.join("; "))
             }
             None => format!("{head}: no permission listed in the pinned permissions table."),
         }
