@@ -23,7 +23,10 @@
 //! next-link host); a monitor elsewhere is a pre-authenticated URL (a drive item copy's) and
 //! gets neither the token nor the client's headers. The resource is read from the
 //! operation's `resourceLocation` (or `targetResourceLocation`), from where the monitor
-//! redirects to, or from the `202`'s `Content-Location`, always on the service's origin.
+//! redirects to, or from the `202`'s `Content-Location`, always on the service's origin. A
+//! monitor that reports only the resource's id (a drive item copy's `resourceId`) ends
+//! [`Operation::wait`] with [`Error::ResourceNotLocated`] naming it;
+//! [`Operation::wait_status`] returns the final status itself.
 
 use std::fmt;
 use std::time::Duration;
@@ -125,8 +128,45 @@ impl<T> Operation<T> {
     /// (and at least as long as a `Retry-After` asks), then reads the resource. A failed
     /// operation is [`Error::OperationFailed`]; running out of polls or time is
     /// [`Error::PollExhausted`]; a failed poll ends waiting unless
-    /// [`PollPolicy::stop_on_error`] says otherwise.
+    /// [`PollPolicy::stop_on_error`] says otherwise. An operation that succeeds without
+    /// saying where its resource is, when this request's answer is not empty, is
+    /// [`Error::ResourceNotLocated`] (with the `resourceId` the monitor reported, if any;
+    /// [`wait_status`](Self::wait_status) gives the whole final status instead).
     pub async fn wait(self, policy: PollPolicy) -> Result<T, Error> {
+        match self.finish(policy).await? {
+            Finished::Resource(response) => (self.decode)(response),
+            Finished::MovedTo(location) => self.read(&location).await,
+            Finished::Status(status) => match status.resource_location.or(self.resource.clone()) {
+                Some(location) => self.read(&location).await,
+                // An action that makes nothing decodes from no body; anything else needs a
+                // location the service did not give.
+                None => (self.decode)(http::Response::new(Bytes::new())).map_err(|_| {
+                    Error::ResourceNotLocated {
+                        resource_id: status.resource_id,
+                        monitor: self.monitor_path(),
+                    }
+                }),
+            },
+        }
+    }
+
+    /// Polls the monitor like [`wait`](Self::wait) until the operation ends, and returns
+    /// its final status without reading the resource: for monitors that report where the
+    /// result is in their own terms (`resourceId`). A monitor that answered with the
+    /// resource itself, or redirected to it, gives a status with its location (when known).
+    pub async fn wait_status(self, policy: PollPolicy) -> Result<OperationStatus, Error> {
+        Ok(match self.finish(policy).await? {
+            Finished::Status(status) => status,
+            Finished::Resource(_) => OperationStatus::finished(),
+            Finished::MovedTo(location) => OperationStatus {
+                resource_location: Some(location),
+                ..OperationStatus::finished()
+            },
+        })
+    }
+
+    /// Polls until the operation ends with success (a failure is its error).
+    async fn finish(&self, policy: PollPolicy) -> Result<Finished, Error> {
         let start = Instant::now();
         let max_polls = policy.max_polls.max(1);
         if let Some(wait) = self.first_wait {
@@ -136,22 +176,15 @@ impl<T> Operation<T> {
         loop {
             polls += 1;
             let server_wait = match self.poll().await {
-                Ok(Polled::Resource(response)) => return (self.decode)(response),
-                Ok(Polled::MovedTo(location)) => return self.read(Some(&location)).await,
+                Ok(Polled::Resource(response)) => return Ok(Finished::Resource(response)),
+                Ok(Polled::MovedTo(location)) => return Ok(Finished::MovedTo(location)),
                 Ok(Polled::Status(status, wait)) => match status.state() {
-                    OperationState::Succeeded => {
-                        let location = status.resource_location.or(self.resource.clone());
-                        return self.read(location.as_deref()).await;
-                    }
+                    OperationState::Succeeded => return Ok(Finished::Status(status)),
                     OperationState::Failed => {
                         return Err(Error::OperationFailed {
                             status: status.status,
                             error: status.error,
-                            monitor: format!(
-                                "{}{}",
-                                self.monitor.origin().ascii_serialization(),
-                                self.monitor.path()
-                            ),
+                            monitor: self.monitor_path(),
                         })
                     }
                     OperationState::Running => wait,
@@ -168,6 +201,15 @@ impl<T> Operation<T> {
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The monitor URL's scheme, host and path (its query may be a credential).
+    fn monitor_path(&self) -> String {
+        format!(
+            "{}{}",
+            self.monitor.origin().ascii_serialization(),
+            self.monitor.path()
+        )
     }
 
     /// One poll of the monitor.
@@ -204,17 +246,11 @@ impl<T> Operation<T> {
     }
 
     /// Reads the finished resource at `location` (on the service's origin) with the
-    /// request's decoder, or decodes an empty answer when no location is known (an action
-    /// that makes nothing).
-    async fn read(&self, location: Option<&str>) -> Result<T, Error> {
-        match location {
-            Some(location) => {
-                Request::from_url(&self.client, Method::GET, location, self.decode)
-                    .send()
-                    .await
-            }
-            None => (self.decode)(http::Response::new(Bytes::new())),
-        }
+    /// request's decoder.
+    async fn read(&self, location: &str) -> Result<T, Error> {
+        Request::from_url(&self.client, Method::GET, location, self.decode)
+            .send()
+            .await
     }
 }
 
@@ -233,6 +269,16 @@ impl<T> fmt::Debug for Operation<T> {
             .field("resource", &self.resource)
             .finish_non_exhaustive()
     }
+}
+
+/// How an operation ended with success.
+enum Finished {
+    /// The monitor answered with the resource itself.
+    Resource(http::Response<Bytes>),
+    /// The monitor (on another origin) redirected to the resource.
+    MovedTo(String),
+    /// The monitor reported success.
+    Status(OperationStatus),
 }
 
 /// What one poll found.
@@ -268,6 +314,9 @@ pub struct OperationStatus {
     pub percentage_complete: Option<f64>,
     /// Where the finished resource is (`resourceLocation` or `targetResourceLocation`).
     pub resource_location: Option<String>,
+    /// The finished resource's id (`resourceId`), which some monitors report instead of a
+    /// location (a drive item copy's: the copy is `items/{resourceId}` of the target drive).
+    pub resource_id: Option<String>,
     /// The operation's error (`error`), when sent.
     pub error: Option<ODataErrorDetail>,
     /// The whole answer.
@@ -295,6 +344,7 @@ impl OperationStatus {
             status,
             percentage_complete: raw.get("percentageComplete").and_then(Value::as_f64),
             resource_location,
+            resource_id: text("resourceId"),
             error,
             raw,
         })
@@ -306,6 +356,7 @@ impl OperationStatus {
             status: "succeeded".into(),
             percentage_complete: Some(100.0),
             resource_location: None,
+            resource_id: None,
             error: None,
             raw: Map::new(),
         }

@@ -219,3 +219,66 @@ async fn an_answer_with_a_body_is_done_at_once_and_an_action_may_make_nothing() 
         .unwrap();
     assert_eq!(service.requests().len(), 3);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_monitor_that_reports_only_a_resource_id_says_so() {
+    // A drive item copy whose monitor ends with `completed` and the new item's id, no
+    // location: `wait` cannot read the item and says which id the service reported;
+    // `wait_status` gives that status to open the item by id.
+    let script = |n| match n {
+        0 => answer(
+            202,
+            &[("location", "https://monitor.test/monitor/abc?sig=secret")],
+            "",
+        ),
+        1 => answer(200, &[], r#"{"status":"inProgress"}"#),
+        _ => answer(
+            200,
+            &[],
+            r#"{"status":"completed","resourceId":"01NEWITEM","percentageComplete":100.0}"#,
+        ),
+    };
+    let service = InProcess::scripted(script);
+    let client = service.client();
+    let copy = ODataPath::root()
+        .segment("drives")
+        .key("d")
+        .segment("items")
+        .key("i")
+        .segment("copy");
+    let err = Request::<Value>::json(&client, Method::POST, copy.clone())
+        .start()
+        .await
+        .unwrap()
+        .wait(policy())
+        .await
+        .unwrap_err();
+    let Error::ResourceNotLocated {
+        resource_id,
+        monitor,
+    } = &err
+    else {
+        panic!("expected ResourceNotLocated, got {err:?}");
+    };
+    assert_eq!(resource_id.as_deref(), Some("01NEWITEM"));
+    assert_eq!(monitor, "https://monitor.test/monitor/abc");
+    assert!(err.to_string().contains("01NEWITEM"), "{err}");
+    assert!(!err.to_string().contains("secret"), "{err}");
+    // No request for a resource was made: the monitor's answers only.
+    assert_eq!(service.requests().len(), 3);
+
+    let service = InProcess::scripted(script);
+    let client = service.client();
+    let Accepted::Running(operation) = Request::<Value>::json(&client, Method::POST, copy)
+        .start()
+        .await
+        .unwrap()
+    else {
+        panic!("expected a running operation");
+    };
+    let status = operation.wait_status(policy()).await.unwrap();
+    assert_eq!(status.state(), OperationState::Succeeded);
+    assert_eq!(status.resource_id.as_deref(), Some("01NEWITEM"));
+    assert_eq!(status.resource_location, None);
+    assert_eq!(service.requests().len(), 3);
+}

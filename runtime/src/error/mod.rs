@@ -115,6 +115,16 @@ pub enum Error {
         /// The monitor URL's scheme, host and path (no query, which may hold secrets).
         monitor: String,
     },
+    /// A long-running operation succeeded without saying where its resource is (no
+    /// `resourceLocation`, redirect or `Content-Location`), and the request expects one.
+    /// Some monitors report the resource's id instead (a drive item copy's `resourceId`:
+    /// open it with the id, e.g. `items().by_id(resource_id)` of the target drive).
+    ResourceNotLocated {
+        /// The `resourceId` the monitor reported, if any.
+        resource_id: Option<String>,
+        /// The monitor URL's scheme, host and path (no query, which may hold secrets).
+        monitor: String,
+    },
     /// [`poll_until`](crate::poll::poll_until) gave up: the operation was not done within
     /// the [`PollPolicy`](crate::poll::PollPolicy)'s polls or time.
     PollExhausted {
@@ -270,6 +280,19 @@ impl fmt::Display for Error {
                     write!(f, ": {}: {}", error.code, error.message)?;
                 }
                 Ok(())
+            }
+            Error::ResourceNotLocated {
+                resource_id,
+                monitor,
+            } => {
+                write!(
+                    f,
+                    "the operation at {monitor} succeeded without a location for its resource"
+                )?;
+                match resource_id {
+                    Some(id) => write!(f, "; it reported the resource id {id:?}"),
+                    None => Ok(()),
+                }
             }
             Error::PollExhausted { polls, elapsed } => write!(
                 f,
