@@ -436,7 +436,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
@@ -448,7 +448,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments/$count`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -461,7 +461,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /groups/{id}/appRoleAssignments`): DelegatedWork `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AppRoleAssignment.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -859,7 +859,7 @@ impl ApplicationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -897,7 +897,7 @@ impl ApplicationCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1400,7 +1400,7 @@ impl ApplicationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1438,7 +1438,7 @@ impl ApplicationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1457,7 +1457,7 @@ impl ApplicationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2679,7 +2679,7 @@ impl AttachmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAttachment>> {
@@ -2691,7 +2691,7 @@ impl AttachmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments/$count`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2704,7 +2704,7 @@ impl AttachmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAttachment,
@@ -2724,7 +2724,7 @@ impl AttachmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments/createUploadSession`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -2734,7 +2734,7 @@ impl AttachmentCollectionRequestBuilder {
                 Method::POST,
                 self.parent.segment(self.segment).action("createUploadSession"),
             )
-            .json_member_body("AttachmentItem", Some(attachment_item))
+            .json_member_body("attachmentItem", Some(attachment_item))
     }
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
@@ -7479,7 +7479,7 @@ impl CalendarRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /me/calendars/{id}`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7776,7 +7776,7 @@ impl CalendarSharingMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -7858,7 +7858,7 @@ impl CalendarSharingMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.reply`.
     ///
@@ -8729,7 +8729,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -8743,7 +8743,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration/$count`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8756,7 +8756,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -9142,7 +9142,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Channel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9152,7 +9152,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/$count`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9165,7 +9165,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /teams/{id}/channels`): DelegatedWork `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.Create.Group`, `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Channel,
@@ -9201,7 +9201,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/getAllMessages(...)`): Application `ChannelMessage.Read.All`.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {

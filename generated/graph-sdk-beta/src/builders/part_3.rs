@@ -944,7 +944,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -956,7 +956,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -969,7 +969,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -2510,7 +2510,7 @@ impl ContactCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/contactFolders/{id}/contacts/delta(...)`): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(
             &self.client,
@@ -3671,7 +3671,7 @@ impl ConversationMemberCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /teams/{id}/members/add`): DelegatedWork `TeamMember.ReadWrite.All`; Application `TeamMember.ReadWrite.All`.
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -3939,7 +3939,7 @@ impl ConversationThreadRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
-            .json_member_body("Post", Some(post))
+            .json_member_body("post", Some(post))
     }
 }
 
@@ -4405,7 +4405,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4428,7 +4428,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4463,7 +4463,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4499,7 +4499,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4517,7 +4517,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6387,7 +6387,7 @@ impl DeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6423,7 +6423,7 @@ impl DeviceCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6773,7 +6773,7 @@ impl DeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6811,7 +6811,7 @@ impl DeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6830,7 +6830,7 @@ impl DeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7144,7 +7144,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/createdObjects`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7156,7 +7156,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/createdObjects/$count`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7226,7 +7226,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directory/deletedItems/getUserOwnedObjects`): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8467,7 +8467,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8503,7 +8503,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8573,7 +8573,7 @@ impl DirectoryRoleRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.directoryRole`): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8620,7 +8620,7 @@ impl DirectoryRoleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8656,7 +8656,7 @@ impl DirectoryRoleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8674,7 +8674,7 @@ impl DirectoryRoleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,

@@ -377,7 +377,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDomainDnsRecord>> {
@@ -389,7 +389,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords/$count`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -693,7 +693,7 @@ impl DriveCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/drives`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -703,7 +703,7 @@ impl DriveCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/drives/$count`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -850,7 +850,7 @@ impl DriveItemRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /drive/bundles/{id}`): DelegatedPersonal `Files.Read`.
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1317,7 +1317,7 @@ impl DriveItemRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /shares/{id}/driveItem/preview`): DelegatedWork `Files.Read`.
     pub fn preview(
         &self,
         parameters: &super::parameters::PreviewParameters,
@@ -1631,7 +1631,7 @@ impl DriveRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /drives/{id}`): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1875,7 +1875,7 @@ impl DriveRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/drive/recent(...)`): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -1918,7 +1918,7 @@ impl DriveRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/drive/sharedWithMe(...)`): DelegatedWork `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
@@ -2915,7 +2915,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/events`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2925,7 +2925,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/events/$count`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2938,7 +2938,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /me/events`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Event,
@@ -3173,7 +3173,7 @@ impl EventMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -3255,7 +3255,7 @@ impl EventMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.reply`.
     ///
@@ -3531,7 +3531,7 @@ impl EventMessageRequestRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -3627,7 +3627,7 @@ impl EventMessageRequestRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.reply`.
     ///
@@ -3896,7 +3896,7 @@ impl EventMessageResponseRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -3978,7 +3978,7 @@ impl EventMessageResponseRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.reply`.
     ///
@@ -4162,7 +4162,7 @@ impl EventRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self, comment: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
-            .json_member_body("Comment", Some(comment))
+            .json_member_body("comment", Some(comment))
     }
     /// Bound action `microsoft.graph.decline`.
     ///
@@ -4222,7 +4222,7 @@ impl EventRequestBuilder {
                 Method::POST,
                 self.path.clone().action("snoozeReminder"),
             )
-            .json_member_body("NewReminderTime", Some(new_reminder_time))
+            .json_member_body("newReminderTime", Some(new_reminder_time))
     }
     /// Bound action `microsoft.graph.tentativelyAccept`.
     ///
@@ -5486,7 +5486,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/featureRolloutPolicies`): DelegatedWork `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FeatureRolloutPolicy>> {
@@ -5498,7 +5498,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/featureRolloutPolicies/$count`): DelegatedWork `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5511,7 +5511,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /policies/featureRolloutPolicies`): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -8514,7 +8514,7 @@ impl GroupCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8552,7 +8552,7 @@ impl GroupCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,

@@ -41,7 +41,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HomeRealmDiscoveryPolicy>> {
@@ -53,7 +53,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -66,7 +66,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -1728,7 +1728,7 @@ impl InsightsSettingsRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /organization/{id}/settings/itemInsights`): DelegatedWork `User.Read.All`, `User.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::InsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1738,7 +1738,7 @@ impl InsightsSettingsRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `PATCH /organization/{id}/settings/itemInsights`): DelegatedWork `User.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::InsightsSettings,
@@ -2923,7 +2923,7 @@ impl ItemAttachmentCollectionRequestBuilder {
                 Method::POST,
                 self.parent.segment(self.segment).action("createUploadSession"),
             )
-            .json_member_body("AttachmentItem", Some(attachment_item))
+            .json_member_body("attachmentItem", Some(attachment_item))
     }
 }
 
@@ -4531,7 +4531,7 @@ impl ListRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/lists/{id}`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::List> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4993,7 +4993,7 @@ impl MailFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.move`.
     ///
@@ -5007,7 +5007,7 @@ impl MailFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
 }
 
@@ -5357,7 +5357,7 @@ impl MessageCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/mailFolders/{id}/messages/delta(...)`): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -5524,7 +5524,7 @@ impl MessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -5606,7 +5606,7 @@ impl MessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.reply`.
     ///

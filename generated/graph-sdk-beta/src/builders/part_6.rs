@@ -6921,7 +6921,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.newsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::NewsLinkPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6931,7 +6931,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.newsLinkPage/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6981,7 +6981,7 @@ impl NewsLinkPageRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.newsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::NewsLinkPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7451,7 +7451,7 @@ impl OnPremisesAgentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents`): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgent,
@@ -7514,7 +7514,7 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups`): DelegatedWork `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgentGroup,

@@ -300,7 +300,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /me/onenote/notebooks/{id}/sections`): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteSection,
@@ -526,7 +526,7 @@ impl OrgContactCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -562,7 +562,7 @@ impl OrgContactCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -945,7 +945,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -981,7 +981,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1016,7 +1016,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1036,7 +1036,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1114,7 +1114,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1150,7 +1150,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1168,7 +1168,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2824,7 +2824,7 @@ impl PageTemplateCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.pageTemplate`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PageTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2834,7 +2834,7 @@ impl PageTemplateCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.pageTemplate/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2884,7 +2884,7 @@ impl PageTemplateRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.pageTemplate`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PageTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4160,7 +4160,7 @@ impl PermissionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Permission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4170,7 +4170,7 @@ impl PermissionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `PATCH /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
     pub fn update(&self, body: &models::microsoft_graph::Permission) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4180,7 +4180,7 @@ impl PermissionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5657,7 +5657,7 @@ impl PlannerBucketCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerBucket/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5674,7 +5674,7 @@ impl PlannerBucketCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerBucket/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -6102,7 +6102,7 @@ impl PlannerGoalCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerGoal/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7145,7 +7145,7 @@ impl PlannerTaskCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerTask/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7162,7 +7162,7 @@ impl PlannerTaskCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerTask/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -8327,7 +8327,7 @@ impl PostRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
-            .json_member_body("Post", Some(post))
+            .json_member_body("post", Some(post))
     }
 }
 

@@ -2346,7 +2346,7 @@ impl MessageCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/mailFolders/{id}/messages/delta(...)`): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -2518,7 +2518,7 @@ impl MessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -2600,7 +2600,7 @@ impl MessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///

@@ -7910,7 +7910,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants`): Application `Chat.Manage.Chat`.
     pub fn list(
         &self,
     ) -> Request<
@@ -7924,7 +7924,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants/$count`): Application `Chat.Manage.Chat`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }

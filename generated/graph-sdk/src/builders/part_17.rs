@@ -3600,7 +3600,7 @@ impl UserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3619,7 +3619,7 @@ impl UserCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7547,7 +7547,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `PATCH /users/{id}`): DelegatedWork `User.ReadWrite`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`; Application `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::AnyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7557,7 +7557,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /users/{id}`): DelegatedWork `User.ReadWrite.All`; Application `User.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8730,7 +8730,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /users/{id}/assignLicense`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -8850,7 +8850,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /users/{id}/exportPersonalData`): DelegatedWork `User.Read.All`, `User.Export.All`; Application `User.Read.All`, `User.Export.All`.
     pub fn export_personal_data(&self, storage_location: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -8995,7 +8995,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /users/{id}/reminderView(...)`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -9038,7 +9038,7 @@ impl UserRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /users/{id}/reprocessLicenseAssignment`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -9166,7 +9166,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserScopeTeamsAppInstallation>> {
@@ -9178,7 +9178,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation/$count`): Application `Chat.Manage.Chat`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9231,7 +9231,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserScopeTeamsAppInstallation> {
@@ -9256,7 +9256,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9338,7 +9338,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation/upgrade`): Application `Chat.Manage.Chat`.
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,

@@ -2477,7 +2477,7 @@ impl CalendarRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /me/calendars/{id}`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2793,7 +2793,7 @@ impl CalendarSharingMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -2875,7 +2875,7 @@ impl CalendarSharingMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -4167,7 +4167,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4181,7 +4181,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration/$count`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4194,7 +4194,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -4705,7 +4705,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Channel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4715,7 +4715,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/$count`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4728,7 +4728,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /teams/{id}/channels`): DelegatedWork `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.Create.Group`, `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Channel,
@@ -4748,7 +4748,7 @@ impl ChannelCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/getAllMessages(...)`): Application `ChannelMessage.Read.All`.
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -6104,7 +6104,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -6116,7 +6116,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6129,7 +6129,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,

@@ -333,7 +333,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /identity/conditionalAccess/policies`): DelegatedWork `Application.Read.All`; Application `Application.Read.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -1561,7 +1561,7 @@ impl ContactCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/contactFolders/{id}/contacts/delta(...)`): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(
             &self.client,
@@ -2910,7 +2910,7 @@ impl ConversationMemberCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /teams/{id}/members/add`): DelegatedWork `TeamMember.ReadWrite.All`; Application `TeamMember.ReadWrite.All`.
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -3202,7 +3202,7 @@ impl ConversationThreadRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
-            .json_member_body("Post", Some(post))
+            .json_member_body("post", Some(post))
     }
 }
 
@@ -4138,7 +4138,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4161,7 +4161,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.AccessAsUser.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4205,7 +4205,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4241,7 +4241,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4259,7 +4259,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8166,7 +8166,7 @@ impl DeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8184,7 +8184,7 @@ impl DeviceCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,

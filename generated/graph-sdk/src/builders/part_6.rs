@@ -2229,7 +2229,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /education/classes/{id}/members`): Application `Member.Read.Hidden`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -2241,7 +2241,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /education/classes/{id}/members/$count`): Application `Member.Read.Hidden`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2254,7 +2254,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /education/classes/{id}/members`): Application `Member.Read.Hidden`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationUser,

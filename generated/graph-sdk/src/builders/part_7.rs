@@ -26,7 +26,7 @@ impl EntityRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/insights/trending/{id}/resource`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8572,7 +8572,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/events`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8582,7 +8582,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/events/$count`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8595,7 +8595,7 @@ impl EventCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /me/events`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Event,
@@ -8823,7 +8823,7 @@ impl EventMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -8905,7 +8905,7 @@ impl EventMessageRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -9161,7 +9161,7 @@ impl EventMessageRequestRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -9243,7 +9243,7 @@ impl EventMessageRequestRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -9499,7 +9499,7 @@ impl EventMessageResponseRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.createForward`.
     ///
@@ -9581,7 +9581,7 @@ impl EventMessageResponseRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -9790,7 +9790,7 @@ impl EventRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     pub fn cancel(&self, comment: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
-            .json_member_body("Comment", Some(comment))
+            .json_member_body("comment", Some(comment))
     }
     /// Bound action `microsoft.graph.decline`.
     ///
@@ -9864,7 +9864,7 @@ impl EventRequestBuilder {
                 Method::POST,
                 self.path.clone().action("snoozeReminder"),
             )
-            .json_member_body("NewReminderTime", Some(new_reminder_time))
+            .json_member_body("newReminderTime", Some(new_reminder_time))
     }
     /// Bound action `microsoft.graph.tentativelyAccept`.
     ///

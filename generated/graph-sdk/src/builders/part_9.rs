@@ -1447,7 +1447,7 @@ impl ItemAttachmentCollectionRequestBuilder {
                 Method::POST,
                 self.parent.segment(self.segment).action("createUploadSession"),
             )
-            .json_member_body("AttachmentItem", Some(attachment_item))
+            .json_member_body("attachmentItem", Some(attachment_item))
     }
 }
 
@@ -3259,7 +3259,7 @@ impl ListRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /sites/{id}/lists/{id}`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::List> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5306,7 +5306,7 @@ impl MailFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.move`.
     ///
@@ -5320,7 +5320,7 @@ impl MailFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -5450,7 +5450,7 @@ impl MailSearchFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("copy"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.move`.
     ///
@@ -5464,7 +5464,7 @@ impl MailSearchFolderRequestBuilder {
         destination_id: &str,
     ) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::POST, self.path.clone().action("move"))
-            .json_member_body("DestinationId", Some(destination_id))
+            .json_member_body("destinationId", Some(destination_id))
     }
     /// Bound action `microsoft.graph.permanentDelete`.
     ///
@@ -6452,7 +6452,7 @@ impl MailboxRequestBuilder {
                 Method::POST,
                 self.path.clone().action("exportItems"),
             )
-            .json_member_body("ItemIds", Some(item_ids))
+            .json_member_body("itemIds", Some(item_ids))
     }
     /// Bound action `microsoft.graph.getMemberGroups`.
     ///
