@@ -2597,7 +2597,7 @@ impl AccessReviewCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AccessReview>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2607,7 +2607,7 @@ impl AccessReviewCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2620,7 +2620,7 @@ impl AccessReviewCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReview,
@@ -2658,7 +2658,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /accessReviews/{id}/decisions`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewDecision>> {
@@ -2670,7 +2670,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /accessReviews/{id}/decisions/$count`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2767,7 +2767,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryDefinition>> {
@@ -2779,7 +2779,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2792,7 +2792,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2830,7 +2830,7 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryDefinition> {
@@ -3021,7 +3021,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewInstance>> {
@@ -3033,7 +3033,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3066,7 +3066,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identityGovernance/accessReviews/definitions/{id}/instances/filterByCurrentUser(...)`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceFilterByCurrentUserOptions,
@@ -3114,7 +3114,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/pendingAccessReviewInstances/{id}/decisions`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3128,7 +3128,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /me/pendingAccessReviewInstances/{id}/decisions/$count`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3387,7 +3387,7 @@ impl AccessReviewInstanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`.
     pub fn accept_recommendations(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3415,7 +3415,7 @@ impl AccessReviewInstanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn batch_record_decisions(
         &self,
         parameters: &super::parameters::BatchRecordDecisionsParameters,
@@ -3488,7 +3488,7 @@ impl AccessReviewPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`; Application `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3498,7 +3498,7 @@ impl AccessReviewPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.AccessReviews`; Application `Policy.ReadWrite.AccessReviews`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewPolicy,
@@ -3536,7 +3536,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3546,7 +3546,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn update(&self, body: &models::microsoft_graph::AccessReview) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3556,7 +3556,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3606,7 +3606,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3620,7 +3620,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3634,7 +3634,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3648,7 +3648,7 @@ impl AccessReviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3690,7 +3690,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewReviewer>> {
@@ -3702,7 +3702,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3715,7 +3715,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3787,7 +3787,7 @@ impl AccessReviewReviewerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3813,7 +3813,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3827,7 +3827,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3840,7 +3840,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3863,7 +3863,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewScheduleDefinitionFilterByCurrentUserOptions,
@@ -3912,7 +3912,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewScheduleDefinition> {
@@ -3937,7 +3937,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4234,7 +4234,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityBasedTimeoutPolicy>> {
@@ -4246,7 +4246,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4259,7 +4259,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -4530,7 +4530,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`; Application `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdminConsentRequestPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4662,7 +4662,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4674,7 +4674,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4687,7 +4687,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4708,7 +4708,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4725,7 +4725,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
     pub fn delta_2(
@@ -4817,7 +4817,7 @@ impl AdministrativeUnitRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AdministrativeUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4827,7 +4827,7 @@ impl AdministrativeUnitRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4840,7 +4840,7 @@ impl AdministrativeUnitRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4906,11 +4906,11 @@ impl AdministrativeUnitRequestBuilder {
     ///
     /// HTTP: `DELETE /administrativeUnits/{id}/members/{id}/$ref`
     ///
-    /// Permissions for `GET /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    /// Permissions for `GET /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
-    /// Permissions for `POST /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    /// Permissions for `POST /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /administrativeUnits/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    /// Permissions for `DELETE /administrativeUnits/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6398,7 +6398,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     ///
     /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
-    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
@@ -6513,11 +6513,11 @@ impl AgentIdentityBlueprintRequestBuilder {
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6530,11 +6530,11 @@ impl AgentIdentityBlueprintRequestBuilder {
     ///
     /// HTTP: `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9635,7 +9635,7 @@ impl AgreementCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Agreement>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9645,7 +9645,7 @@ impl AgreementCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements/$count`): DelegatedWork `Agreement.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9658,7 +9658,7 @@ impl AgreementCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Agreement,
@@ -10055,7 +10055,7 @@ impl AlertCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Alert>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -10065,7 +10065,7 @@ impl AlertCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10113,7 +10113,7 @@ impl AlertRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10123,7 +10123,7 @@ impl AlertRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }

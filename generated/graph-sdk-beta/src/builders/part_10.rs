@@ -349,7 +349,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /applications/{id}/tokenIssuancePolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenIssuancePolicy>> {
@@ -361,7 +361,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /applications/{id}/tokenIssuancePolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -374,7 +374,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /applications/{id}/tokenIssuancePolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `POST /policies/tokenIssuancePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -682,7 +682,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /applications/{id}/tokenLifetimePolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenLifetimePolicy>> {
@@ -694,7 +694,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /applications/{id}/tokenLifetimePolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -707,7 +707,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /applications/{id}/tokenLifetimePolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `POST /policies/tokenLifetimePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -1724,7 +1724,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -1736,7 +1736,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1749,7 +1749,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -1784,7 +1784,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1807,7 +1807,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2793,7 +2793,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -2805,7 +2805,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2818,7 +2818,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2855,7 +2855,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2865,7 +2865,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2878,7 +2878,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -41,7 +41,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HomeRealmDiscoveryPolicy>> {
@@ -53,7 +53,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -66,7 +66,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `POST /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -938,7 +938,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identity/identityProviders`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityProviderBase>> {
@@ -950,7 +950,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/$count`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -983,7 +983,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/availableProviderTypes(...)`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -1086,7 +1086,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy> {
@@ -1098,7 +1098,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy,

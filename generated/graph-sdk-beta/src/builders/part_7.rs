@@ -886,7 +886,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -896,7 +896,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1016,7 +1016,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1026,7 +1026,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Organization.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3852,7 +3852,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -3864,7 +3864,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies/$count`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5504,7 +5504,7 @@ impl PlaceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Place> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5514,7 +5514,7 @@ impl PlaceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Place) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }

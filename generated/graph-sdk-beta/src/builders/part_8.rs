@@ -7222,7 +7222,7 @@ impl RoleManagementRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7232,7 +7232,7 @@ impl RoleManagementRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7305,7 +7305,7 @@ impl RoomCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Room>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7315,7 +7315,7 @@ impl RoomCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7373,7 +7373,7 @@ impl RoomListCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RoomList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7383,7 +7383,7 @@ impl RoomListCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7442,7 +7442,7 @@ impl RoomListRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RoomList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7452,7 +7452,7 @@ impl RoomListRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::RoomList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8097,7 +8097,7 @@ impl SecureScoreCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SecureScore>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8107,7 +8107,7 @@ impl SecureScoreCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8156,7 +8156,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SecureScoreControlProfile>> {
@@ -8168,7 +8168,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8226,7 +8226,7 @@ impl SecureScoreControlProfileRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,

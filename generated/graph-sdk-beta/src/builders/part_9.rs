@@ -537,11 +537,11 @@ impl ServicePrincipalRequestBuilder {
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -571,11 +571,11 @@ impl ServicePrincipalRequestBuilder {
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -675,9 +675,9 @@ impl ServicePrincipalRequestBuilder {
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
@@ -8717,7 +8717,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn get(&self) -> Request<models::microsoft_graph::TenantAppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8727,7 +8727,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantAppManagementPolicy,

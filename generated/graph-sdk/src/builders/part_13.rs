@@ -1184,7 +1184,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnlineMeeting>> {
@@ -1196,7 +1196,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetings.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2323,7 +2323,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2333,7 +2333,7 @@ impl OrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2459,7 +2459,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2469,7 +2469,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Organization.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2602,7 +2602,7 @@ impl OrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn set_mobile_device_management_authority(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -3473,7 +3473,7 @@ impl ParticipantCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`.
     pub fn invite(
         &self,
         parameters: &super::parameters::ParticipantCollectionInviteParameters,
@@ -4521,7 +4521,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -4533,7 +4533,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies/$count`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5403,7 +5403,7 @@ impl PlaceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPlace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5413,7 +5413,7 @@ impl PlaceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::AnyPlace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7533,7 +7533,7 @@ impl PrintConnectorCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintConnector>> {
@@ -7545,7 +7545,7 @@ impl PrintConnectorCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7593,7 +7593,7 @@ impl PrintConnectorRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7603,7 +7603,7 @@ impl PrintConnectorRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintConnector.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PrintConnector) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7613,7 +7613,7 @@ impl PrintConnectorRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintConnector.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7701,7 +7701,7 @@ impl PrintDocumentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /print/printers/{id}/jobs/{id}/documents/{id}`): DelegatedWork `PrintJob.Read`, `PrintJob.Read.All`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`; Application `PrintJob.Read.All`, `PrintJob.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintDocument> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7746,7 +7746,7 @@ impl PrintDocumentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /print/printers/{id}/jobs/{id}/documents/{id}/createUploadSession`): DelegatedWork `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadWrite.All`.
     pub fn create_upload_session(
         &self,
         properties: &models::microsoft_graph::PrintDocumentUploadProperties,
@@ -7782,7 +7782,7 @@ impl PrintJobCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7792,7 +7792,7 @@ impl PrintJobCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7805,7 +7805,7 @@ impl PrintJobCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintJob,
@@ -7842,7 +7842,7 @@ impl PrintJobRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7852,7 +7852,7 @@ impl PrintJobRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.Manage.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::PrintJob) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7892,7 +7892,7 @@ impl PrintJobRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `PrintJob.Manage.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn abort(&self, reason: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("abort"))
             .json_member_body("reason", Some(reason))
@@ -7903,7 +7903,7 @@ impl PrintJobRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -7913,7 +7913,7 @@ impl PrintJobRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `PrintJob.Manage.All`.
     pub fn redirect(
         &self,
         parameters: &super::parameters::PrintJobRedirectParameters,
@@ -8025,7 +8025,7 @@ impl PrintOperationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPrintOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }

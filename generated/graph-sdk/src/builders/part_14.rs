@@ -25,7 +25,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskTrigger>> {
@@ -37,7 +37,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -50,7 +50,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTaskTrigger,
@@ -87,7 +87,7 @@ impl PrintTaskTriggerRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskTrigger> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -110,7 +110,7 @@ impl PrintTaskTriggerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -458,7 +458,7 @@ impl PrinterCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Printer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -468,7 +468,7 @@ impl PrinterCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -501,7 +501,7 @@ impl PrinterCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     ///
     /// Named `create_2` because `create` is taken here (by another method, or by a standard trait method of the builders).
     pub fn create_2(
@@ -599,7 +599,7 @@ impl PrinterCreateOperationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterCreateOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -673,7 +673,7 @@ impl PrinterRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`; Application `Printer.Read.All`, `Printer.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Printer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -683,7 +683,7 @@ impl PrinterRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`; Application `Printer.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Printer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -693,7 +693,7 @@ impl PrinterRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -743,7 +743,7 @@ impl PrinterRequestBuilder {
     ///
     /// HTTP: `DELETE /print/printers/{id}/connectors/{id}/$ref`
     ///
-    /// Permissions for `GET /print/printers/{id}/connectors/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /print/printers/{id}/connectors/$ref` (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
     ///
     /// Permissions for `POST /print/printers/{id}/connectors/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -777,7 +777,7 @@ impl PrinterRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     pub fn restore_factory_defaults(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -970,7 +970,7 @@ impl PrinterShareRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /print/shares/{id}/printer/$ref`
     ///
-    /// Permissions for `GET /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /print/shares/{id}/printer/$ref` (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`; Application `Printer.Read.All`, `Printer.ReadWrite.All`.
     ///
     /// Permissions for `PUT /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -4951,7 +4951,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RemoteAssistancePartner>> {
@@ -4963,7 +4963,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4976,7 +4976,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -5013,7 +5013,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::RemoteAssistancePartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5023,7 +5023,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -5036,7 +5036,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5046,7 +5046,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn begin_onboarding(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5060,7 +5060,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn disconnect(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7779,7 +7779,7 @@ impl ResourceOperationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ResourceOperation>> {
@@ -7791,7 +7791,7 @@ impl ResourceOperationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7804,7 +7804,7 @@ impl ResourceOperationCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -7839,7 +7839,7 @@ impl ResourceOperationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ResourceOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7849,7 +7849,7 @@ impl ResourceOperationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -7862,7 +7862,7 @@ impl ResourceOperationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9570,7 +9570,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleAssignment>> {
@@ -9582,7 +9582,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9595,7 +9595,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -9632,7 +9632,7 @@ impl RoleAssignmentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9642,7 +9642,7 @@ impl RoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -9655,7 +9655,7 @@ impl RoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9672,11 +9672,11 @@ impl RoleAssignmentRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref` (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
-    /// Permissions for `DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref` (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9705,7 +9705,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleDefinition>> {
@@ -9717,7 +9717,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9730,7 +9730,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleDefinition,

@@ -258,7 +258,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -270,7 +270,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -283,7 +283,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -320,7 +320,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -343,7 +343,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1294,7 +1294,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -1306,7 +1306,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1319,7 +1319,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -1356,7 +1356,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1366,7 +1366,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -1379,7 +1379,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3916,7 +3916,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3932,7 +3932,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3945,7 +3945,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -3985,7 +3985,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -3999,7 +3999,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -4012,7 +4012,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4038,7 +4038,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4054,7 +4054,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4067,7 +4067,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -4107,7 +4107,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4121,7 +4121,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -4134,7 +4134,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4160,7 +4160,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4176,7 +4176,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4189,7 +4189,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -4229,7 +4229,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4243,7 +4243,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -4256,7 +4256,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4282,7 +4282,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4298,7 +4298,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4311,7 +4311,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -4351,7 +4351,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4365,7 +4365,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -4378,7 +4378,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4404,7 +4404,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4420,7 +4420,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4433,7 +4433,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -4473,7 +4473,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4487,7 +4487,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -4500,7 +4500,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4526,7 +4526,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4542,7 +4542,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4555,7 +4555,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -4596,7 +4596,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4612,7 +4612,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4625,7 +4625,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -4665,7 +4665,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4679,7 +4679,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -4692,7 +4692,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4717,7 +4717,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4731,7 +4731,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -4744,7 +4744,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4770,7 +4770,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4786,7 +4786,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4799,7 +4799,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -4839,7 +4839,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -4853,7 +4853,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -4866,7 +4866,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4892,7 +4892,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4906,7 +4906,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4919,7 +4919,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -4959,7 +4959,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsBaseline> {
@@ -4971,7 +4971,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -4984,7 +4984,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5067,7 +5067,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5097,7 +5097,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5112,7 +5112,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5127,7 +5127,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5142,7 +5142,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5157,7 +5157,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`
     ///
-    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref` (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     ///
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -5257,7 +5257,7 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsCategory> {
@@ -5269,7 +5269,7 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsCategory,
@@ -5320,7 +5320,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5334,7 +5334,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5347,7 +5347,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -5370,7 +5370,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn summarize_device_performance_devices(
         &self,
         summarize_by: &models::microsoft_graph::UserExperienceAnalyticsSummarizedBy,
@@ -5419,7 +5419,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDevicePerformance> {
@@ -5431,7 +5431,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -5444,7 +5444,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5470,7 +5470,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5484,7 +5484,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5497,7 +5497,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -5535,7 +5535,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceScores> {
@@ -5547,7 +5547,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -5560,7 +5560,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5586,7 +5586,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5602,7 +5602,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5615,7 +5615,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -5653,7 +5653,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory> {
@@ -5665,7 +5665,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -5678,7 +5678,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5704,7 +5704,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5720,7 +5720,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5733,7 +5733,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -5772,7 +5772,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5788,7 +5788,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5801,7 +5801,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -5841,7 +5841,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -5855,7 +5855,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -5868,7 +5868,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5893,7 +5893,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess> {
@@ -5905,7 +5905,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -5918,7 +5918,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6008,7 +6008,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6022,7 +6022,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6035,7 +6035,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -6073,7 +6073,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsMetricHistory> {
@@ -6085,7 +6085,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -6098,7 +6098,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6174,7 +6174,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6188,7 +6188,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6201,7 +6201,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -6239,7 +6239,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsModelScores> {
@@ -6251,7 +6251,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -6264,7 +6264,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6289,7 +6289,7 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsOverview> {
@@ -6301,7 +6301,7 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsOverview,
@@ -6340,7 +6340,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6354,7 +6354,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6367,7 +6367,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -6405,7 +6405,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsScoreHistory> {
@@ -6417,7 +6417,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -6430,7 +6430,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6456,7 +6456,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6472,7 +6472,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6485,7 +6485,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -6525,7 +6525,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -6539,7 +6539,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -6552,7 +6552,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6577,7 +6577,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -6591,7 +6591,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
@@ -6630,7 +6630,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6646,7 +6646,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6659,7 +6659,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -6701,7 +6701,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -6715,7 +6715,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -6728,7 +6728,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7200,7 +7200,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserInstallStateSummary>> {
@@ -7212,7 +7212,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7225,7 +7225,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -7262,7 +7262,7 @@ impl UserInstallStateSummaryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::UserInstallStateSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7272,7 +7272,7 @@ impl UserInstallStateSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -7285,7 +7285,7 @@ impl UserInstallStateSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -2455,7 +2455,7 @@ impl VppTokenCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::VppToken>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2465,7 +2465,7 @@ impl VppTokenCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2478,7 +2478,7 @@ impl VppTokenCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::VppToken,
@@ -2515,7 +2515,7 @@ impl VppTokenRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::VppToken> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2525,7 +2525,7 @@ impl VppTokenRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::VppToken) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2535,7 +2535,7 @@ impl VppTokenRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2545,7 +2545,7 @@ impl VppTokenRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn sync_licenses(&self) -> Request<models::microsoft_graph::VppToken> {
         Request::json(
             &self.client,
@@ -3071,7 +3071,7 @@ impl Win32LobAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Win32LobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3081,7 +3081,7 @@ impl Win32LobAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3131,7 +3131,7 @@ impl Win32LobAppRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Win32LobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3141,7 +3141,7 @@ impl Win32LobAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Win32LobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3151,7 +3151,7 @@ impl Win32LobAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3191,11 +3191,11 @@ impl Win32LobAppRequestBuilder {
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/{id}/$ref`
     ///
-    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4949,7 +4949,7 @@ impl WindowsAppXCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WindowsAppX>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4959,7 +4959,7 @@ impl WindowsAppXCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5009,7 +5009,7 @@ impl WindowsAppXRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsAppX> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5019,7 +5019,7 @@ impl WindowsAppXRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::WindowsAppX) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5029,7 +5029,7 @@ impl WindowsAppXRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5069,11 +5069,11 @@ impl WindowsAppXRequestBuilder {
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/{id}/$ref`
     ///
-    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5181,7 +5181,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5195,7 +5195,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5208,7 +5208,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsAutopilotDeviceIdentity,
@@ -5248,7 +5248,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsAutopilotDeviceIdentity> {
@@ -5273,7 +5273,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5283,7 +5283,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn assign_user_to_device(
         &self,
         parameters: &super::parameters::AssignUserToDeviceParameters,
@@ -5301,7 +5301,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn unassign_user_from_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5315,7 +5315,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update_device_properties(
         &self,
         parameters: &super::parameters::UpdateDevicePropertiesParameters,
@@ -5782,7 +5782,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5798,7 +5798,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5811,7 +5811,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLearningSummary,
@@ -5851,7 +5851,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -5865,7 +5865,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLearningSummary,
@@ -5878,7 +5878,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5906,7 +5906,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5920,7 +5920,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5933,7 +5933,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLockerFile,
@@ -5971,7 +5971,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsInformationProtectionAppLockerFile> {
@@ -5983,7 +5983,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLockerFile,
@@ -5996,7 +5996,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6022,7 +6022,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsInformationProtection>> {
@@ -6034,7 +6034,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6086,7 +6086,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6102,7 +6102,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6115,7 +6115,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionNetworkLearningSummary,
@@ -6155,7 +6155,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<
@@ -6169,7 +6169,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionNetworkLearningSummary,
@@ -6182,7 +6182,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6210,7 +6210,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -6224,7 +6224,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6237,7 +6237,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionPolicy,
@@ -6277,7 +6277,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsInformationProtectionPolicy> {
@@ -6289,7 +6289,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionPolicy,
@@ -6302,7 +6302,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6348,7 +6348,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtectionPolicy/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -6362,7 +6362,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtectionPolicy/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6397,7 +6397,7 @@ impl WindowsInformationProtectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsInformationProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6466,7 +6466,7 @@ impl WindowsInformationProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -6480,7 +6480,7 @@ impl WindowsInformationProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6514,7 +6514,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsMalwareInformation>> {
@@ -6526,7 +6526,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6539,7 +6539,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsMalwareInformation,
@@ -6576,7 +6576,7 @@ impl WindowsMalwareInformationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsMalwareInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6586,7 +6586,7 @@ impl WindowsMalwareInformationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsMalwareInformation,
@@ -6599,7 +6599,7 @@ impl WindowsMalwareInformationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6736,7 +6736,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsMobileMsi>> {
@@ -6748,7 +6748,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6798,7 +6798,7 @@ impl WindowsMobileMsiRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsMobileMsi> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6808,7 +6808,7 @@ impl WindowsMobileMsiRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsMobileMsi,
@@ -6821,7 +6821,7 @@ impl WindowsMobileMsiRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6861,11 +6861,11 @@ impl WindowsMobileMsiRequestBuilder {
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/{id}/$ref`
     ///
-    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7680,7 +7680,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsUniversalAppX>> {
@@ -7692,7 +7692,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7742,7 +7742,7 @@ impl WindowsUniversalAppXRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsUniversalAppX> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7752,7 +7752,7 @@ impl WindowsUniversalAppXRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsUniversalAppX,
@@ -7765,7 +7765,7 @@ impl WindowsUniversalAppXRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7817,11 +7817,11 @@ impl WindowsUniversalAppXRequestBuilder {
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/{id}/$ref`
     ///
-    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),

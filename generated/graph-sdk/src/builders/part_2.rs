@@ -25,7 +25,7 @@ impl AlertCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Alert>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -35,7 +35,7 @@ impl AlertCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -83,7 +83,7 @@ impl AlertRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -93,7 +93,7 @@ impl AlertRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -710,7 +710,7 @@ impl AndroidLobAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AndroidLobApp>> {
@@ -722,7 +722,7 @@ impl AndroidLobAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -772,7 +772,7 @@ impl AndroidLobAppRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -782,7 +782,7 @@ impl AndroidLobAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::AndroidLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -792,7 +792,7 @@ impl AndroidLobAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -832,11 +832,11 @@ impl AndroidLobAppRequestBuilder {
     ///
     /// HTTP: `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/{id}/$ref`
     ///
-    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -881,7 +881,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.androidManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AndroidManagedAppProtection>> {
@@ -893,7 +893,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.androidManagedAppProtection/$count`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -946,7 +946,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1010,7 +1010,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -1024,7 +1024,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -1042,7 +1042,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -1062,7 +1062,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_3(
@@ -2076,7 +2076,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppLogCollectionRequest>> {
@@ -2088,7 +2088,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2101,7 +2101,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppLogCollectionRequest,
@@ -2138,7 +2138,7 @@ impl AppLogCollectionRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AppLogCollectionRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2148,7 +2148,7 @@ impl AppLogCollectionRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppLogCollectionRequest,
@@ -2161,7 +2161,7 @@ impl AppLogCollectionRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2171,7 +2171,7 @@ impl AppLogCollectionRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create_download_url(
         &self,
     ) -> Request<models::microsoft_graph::AppLogCollectionDownloadDetails> {
@@ -2219,7 +2219,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppManagementPolicy>> {
@@ -2231,7 +2231,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2244,7 +2244,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /policies/appManagementPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppManagementPolicy,
@@ -3091,7 +3091,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ApplePushNotificationCertificate> {
@@ -3103,7 +3103,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplePushNotificationCertificate,
@@ -3126,7 +3126,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn download_apple_push_notification_certificate_signing_request(
         &self,
     ) -> Request<String> {
@@ -3480,7 +3480,7 @@ impl ApplicationRequestBuilder {
     ///
     /// Permissions for `GET /applications/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
-    /// Permissions for `POST /applications/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /applications/{id}/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
@@ -3546,11 +3546,11 @@ impl ApplicationRequestBuilder {
     ///
     /// HTTP: `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3563,11 +3563,11 @@ impl ApplicationRequestBuilder {
     ///
     /// HTTP: `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref`
     ///
-    /// Permissions for `GET /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `GET /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `POST /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions for `POST /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.All`.
+    /// Permissions for `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4013,7 +4013,7 @@ impl ApprovalRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Approval> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5432,7 +5432,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AudioRoutingGroup>> {
@@ -5444,7 +5444,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5457,7 +5457,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AudioRoutingGroup,
@@ -5492,7 +5492,7 @@ impl AudioRoutingGroupRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AudioRoutingGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5502,7 +5502,7 @@ impl AudioRoutingGroupRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AudioRoutingGroup,
@@ -5515,7 +5515,7 @@ impl AudioRoutingGroupRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5541,7 +5541,7 @@ impl AuditEventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AuditEvent>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5551,7 +5551,7 @@ impl AuditEventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5564,7 +5564,7 @@ impl AuditEventCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuditEvent,
@@ -5586,7 +5586,7 @@ impl AuditEventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get_audit_activity_types(
         &self,
         category: Option<&str>,
@@ -5606,7 +5606,7 @@ impl AuditEventCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get_audit_categories(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -5637,7 +5637,7 @@ impl AuditEventRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AuditEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5647,7 +5647,7 @@ impl AuditEventRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::AuditEvent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5657,7 +5657,7 @@ impl AuditEventRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5874,7 +5874,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`.
     pub fn list(
         &self,
     ) -> Request<
@@ -5888,7 +5888,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5901,7 +5901,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ConditionalAccess`; Application `Policy.ReadWrite.ConditionalAccess`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -5939,7 +5939,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationContextClassReference> {
@@ -5951,7 +5951,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ConditionalAccess`; Application `Policy.ReadWrite.ConditionalAccess`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -6214,7 +6214,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`; Application `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`.
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationFlowsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7233,7 +7233,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationMethodsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7243,7 +7243,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `PATCH /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodsPolicy,

@@ -1876,7 +1876,7 @@ impl BuildingRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::Building> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1886,7 +1886,7 @@ impl BuildingRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::Building) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3077,7 +3077,7 @@ impl CallCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.JoinGroupCalls.Chat`, `Calls.JoinGroupCallsasGuest.All`, `Calls.Initiate.All`, `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::Call,
@@ -3097,7 +3097,7 @@ impl CallCollectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
     pub fn log_teleconference_device_quality(
         &self,
         quality: &models::microsoft_graph::TeleconferenceDeviceQuality,
@@ -3439,7 +3439,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.JoinGroupCallsasGuest.All`, `Calls.JoinGroupCalls.All`.
     pub fn answer(
         &self,
         parameters: &super::parameters::AnswerParameters,
@@ -3471,7 +3471,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
     pub fn change_screen_sharing_role(
         &self,
         role: &models::microsoft_graph::ScreenSharingRole,
@@ -3527,7 +3527,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
     pub fn record_response(
         &self,
         parameters: &super::parameters::RecordResponseParameters,
@@ -3545,7 +3545,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.Initiate.All`.
     pub fn redirect(
         &self,
         parameters: &super::parameters::CallRedirectParameters,
@@ -3591,7 +3591,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
     pub fn subscribe_to_tone(
         &self,
         client_context: &str,
@@ -3609,7 +3609,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.Initiate.All`.
     pub fn transfer(
         &self,
         parameters: &super::parameters::TransferParameters,
@@ -3637,7 +3637,7 @@ impl CallRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `Calls.AccessMedia.All`, `Calls.JoinGroupCalls.All`.
     pub fn update_recording_status(
         &self,
         parameters: &super::parameters::UpdateRecordingStatusParameters,
@@ -6104,7 +6104,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -6116,7 +6116,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /servicePrincipals/{id}/claimsMappingPolicies/$count`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6129,7 +6129,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/claimsMappingPolicies`): DelegatedWork `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`.
+    /// Permissions (narrowest first; as listed for `POST /policies/claimsMappingPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,

@@ -149,7 +149,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ComplianceManagementPartner>> {
@@ -161,7 +161,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -174,7 +174,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ComplianceManagementPartner,
@@ -212,7 +212,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ComplianceManagementPartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -222,7 +222,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ComplianceManagementPartner,
@@ -235,7 +235,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -308,7 +308,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identity/conditionalAccess/policies`): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyConditionalAccessPolicy>> {
@@ -320,7 +320,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `GET /identity/conditionalAccess/policies/$count`): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -333,7 +333,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /identity/conditionalAccess/policies`): DelegatedWork `Application.Read.All`; Application `Application.Read.All`.
+    /// Permissions (narrowest first; as listed for `POST /identity/conditionalAccess/policies`): DelegatedWork `Application.Read.All`, `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Application.Read.All`, `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -1351,7 +1351,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConnectedOrganization>> {
@@ -1363,7 +1363,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1376,7 +1376,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -1413,7 +1413,7 @@ impl ConnectedOrganizationRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ConnectedOrganization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1423,7 +1423,7 @@ impl ConnectedOrganizationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -1436,7 +1436,7 @@ impl ConnectedOrganizationRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1466,11 +1466,11 @@ impl ConnectedOrganizationRequestBuilder {
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/{id}/$ref`
     ///
-    /// Permissions for `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     ///
-    /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn external_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1483,11 +1483,11 @@ impl ConnectedOrganizationRequestBuilder {
     ///
     /// HTTP: `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{id}/$ref`
     ///
-    /// Permissions for `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     ///
-    /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn internal_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5914,7 +5914,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DefaultManagedAppProtection>> {
@@ -5926,7 +5926,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5939,7 +5939,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DefaultManagedAppProtection,
@@ -5979,7 +5979,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::DefaultManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5989,7 +5989,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DefaultManagedAppProtection,
@@ -6002,7 +6002,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6031,7 +6031,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.defaultManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6049,7 +6049,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.defaultManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
     pub fn target_apps_2(
@@ -7390,7 +7390,7 @@ impl DetectedAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DetectedApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7400,7 +7400,7 @@ impl DetectedAppCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7413,7 +7413,7 @@ impl DetectedAppCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DetectedApp,
@@ -7450,7 +7450,7 @@ impl DetectedAppRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::DetectedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7460,7 +7460,7 @@ impl DetectedAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::DetectedApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7470,7 +7470,7 @@ impl DetectedAppRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7523,7 +7523,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -7537,7 +7537,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7550,7 +7550,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceAndAppManagementRoleAssignment,
@@ -7590,7 +7590,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementRoleAssignment> {
@@ -7602,7 +7602,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceAndAppManagementRoleAssignment,
@@ -7615,7 +7615,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

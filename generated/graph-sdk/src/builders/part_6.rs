@@ -353,7 +353,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -363,7 +363,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentSettings,
@@ -450,7 +450,7 @@ impl EducationCategoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationCategory>> {
@@ -462,7 +462,7 @@ impl EducationCategoryCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -475,7 +475,7 @@ impl EducationCategoryCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationCategory,
@@ -528,7 +528,7 @@ impl EducationCategoryRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -551,7 +551,7 @@ impl EducationCategoryRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -579,7 +579,7 @@ impl EducationClassCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -591,7 +591,7 @@ impl EducationClassCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -604,7 +604,7 @@ impl EducationClassCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationClass,
@@ -624,7 +624,7 @@ impl EducationClassCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -657,7 +657,7 @@ impl EducationClassRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationClass> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -667,7 +667,7 @@ impl EducationClassRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::EducationClass) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -677,7 +677,7 @@ impl EducationClassRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -772,7 +772,7 @@ impl EducationClassRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /education/classes/{id}/group/$ref`
     ///
-    /// Permissions for `GET /education/classes/{id}/group/$ref` (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    /// Permissions for `GET /education/classes/{id}/group/$ref` (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `Directory.Read.All`, `EduRoster.Write`; Application `EduRoster.Read.All`, `Directory.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `PUT /education/classes/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -789,11 +789,11 @@ impl EducationClassRequestBuilder {
     ///
     /// HTTP: `DELETE /education/classes/{id}/members/{id}/$ref`
     ///
-    /// Permissions for `GET /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`.
+    /// Permissions for `GET /education/classes/{id}/members/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `Member.Read.Hidden`, `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `POST /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`.
+    /// Permissions for `POST /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`, `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /education/classes/{id}/members/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /education/classes/{id}/members/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -806,7 +806,7 @@ impl EducationClassRequestBuilder {
     ///
     /// HTTP: `DELETE /education/classes/{id}/schools/{id}/$ref`
     ///
-    /// Permissions for `GET /education/classes/{id}/schools/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/classes/{id}/schools/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `POST /education/classes/{id}/schools/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -823,11 +823,11 @@ impl EducationClassRequestBuilder {
     ///
     /// HTTP: `DELETE /education/classes/{id}/teachers/{id}/$ref`
     ///
-    /// Permissions for `GET /education/classes/{id}/teachers/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/classes/{id}/teachers/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `POST /education/classes/{id}/teachers/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /education/classes/{id}/teachers/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /education/classes/{id}/teachers/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /education/classes/{id}/teachers/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn teachers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1572,7 +1572,7 @@ impl EducationRubricCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationRubric>> {
@@ -1584,7 +1584,7 @@ impl EducationRubricCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1597,7 +1597,7 @@ impl EducationRubricCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1634,7 +1634,7 @@ impl EducationRubricRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationRubric> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1644,7 +1644,7 @@ impl EducationRubricRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1657,7 +1657,7 @@ impl EducationRubricRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1685,7 +1685,7 @@ impl EducationSchoolCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1697,7 +1697,7 @@ impl EducationSchoolCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1710,7 +1710,7 @@ impl EducationSchoolCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1730,7 +1730,7 @@ impl EducationSchoolCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1773,7 +1773,7 @@ impl EducationSchoolRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1786,7 +1786,7 @@ impl EducationSchoolRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1823,7 +1823,7 @@ impl EducationSchoolRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /education/schools/{id}/administrativeUnit/$ref`
     ///
-    /// Permissions for `GET /education/schools/{id}/administrativeUnit/$ref` (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    /// Permissions for `GET /education/schools/{id}/administrativeUnit/$ref` (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `Directory.Read.All`, `EduRoster.Write`; Application `EduRoster.Read.All`, `Directory.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `PUT /education/schools/{id}/administrativeUnit/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -1840,11 +1840,11 @@ impl EducationSchoolRequestBuilder {
     ///
     /// HTTP: `DELETE /education/schools/{id}/classes/{id}/$ref`
     ///
-    /// Permissions for `GET /education/schools/{id}/classes/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/schools/{id}/classes/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `POST /education/schools/{id}/classes/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /education/schools/{id}/classes/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /education/schools/{id}/classes/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /education/schools/{id}/classes/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1857,11 +1857,11 @@ impl EducationSchoolRequestBuilder {
     ///
     /// HTTP: `DELETE /education/schools/{id}/users/{id}/$ref`
     ///
-    /// Permissions for `GET /education/schools/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/schools/{id}/users/$ref` (narrowest first): Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `POST /education/schools/{id}/users/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `POST /education/schools/{id}/users/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
-    /// Permissions for `DELETE /education/schools/{id}/users/{id}/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `DELETE /education/schools/{id}/users/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2229,7 +2229,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /education/classes/{id}/members`): Application `Member.Read.Hidden`.
+    /// Permissions (narrowest first): Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -2241,7 +2241,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first; as listed for `GET /education/classes/{id}/members/$count`): Application `Member.Read.Hidden`.
+    /// Permissions (narrowest first): Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2254,7 +2254,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions (narrowest first; as listed for `POST /education/classes/{id}/members`): Application `Member.Read.Hidden`.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationUser,
@@ -2274,7 +2274,7 @@ impl EducationUserCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`.
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -2307,7 +2307,7 @@ impl EducationUserRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::EducationUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2317,7 +2317,7 @@ impl EducationUserRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
     pub fn update(&self, body: &models::microsoft_graph::EducationUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2327,7 +2327,7 @@ impl EducationUserRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first; as listed for `DELETE /education/users/{id}`): Application `EduRoster.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2396,7 +2396,7 @@ impl EducationUserRequestBuilder {
     ///
     /// HTTP: `DELETE /education/me/classes/{id}/$ref`
     ///
-    /// Permissions for `GET /education/me/classes/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/me/classes/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `POST /education/me/classes/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -2413,7 +2413,7 @@ impl EducationUserRequestBuilder {
     ///
     /// HTTP: `DELETE /education/me/schools/{id}/$ref`
     ///
-    /// Permissions for `GET /education/me/schools/$ref`: no permission listed in the pinned permissions table.
+    /// Permissions for `GET /education/me/schools/$ref` (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `POST /education/me/schools/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -2445,7 +2445,7 @@ impl EducationUserRequestBuilder {
     ///
     /// HTTP: `GET/PUT/DELETE /education/me/user/$ref`
     ///
-    /// Permissions for `GET /education/me/user/$ref` (narrowest first): DelegatedWork `User.Read`, `Directory.Read.All`; Application `Directory.Read.All`.
+    /// Permissions for `GET /education/me/user/$ref` (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `User.Read`, `Directory.Read.All`, `EduRoster.Write`; Application `EduRoster.Read.All`, `Directory.Read.All`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `PUT /education/me/user/$ref`: no permission listed in the pinned permissions table.
     ///
@@ -4721,7 +4721,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<
@@ -4735,7 +4735,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4748,7 +4748,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -4786,7 +4786,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EnrollmentConfigurationAssignment> {
@@ -4798,7 +4798,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -4811,7 +4811,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5065,7 +5065,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EntitlementManagementSettings> {
@@ -5077,7 +5077,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagementSettings,
