@@ -504,7 +504,7 @@ impl ManagedDeviceOverviewRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDeviceOverview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -554,7 +554,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -665,7 +665,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn bypass_activation_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -679,7 +679,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn clean_windows_device(&self, keep_user_data: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -694,7 +694,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn delete_user_from_shared_apple_device(
         &self,
         user_principal_name: &str,
@@ -712,7 +712,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn disable_lost_mode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -726,7 +726,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn locate_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -740,7 +740,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn logout_shared_apple_device_active_user(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -754,7 +754,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn reboot_now(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("rebootNow"))
     }
@@ -764,7 +764,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn recover_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -778,7 +778,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn remote_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -806,7 +806,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn reset_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -820,7 +820,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn retire(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("retire"))
     }
@@ -830,7 +830,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn shut_down(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("shutDown"))
     }
@@ -840,7 +840,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn sync_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -854,7 +854,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn update_windows_device_account(
         &self,
         update_windows_device_account_action_parameter: &models::microsoft_graph::UpdateWindowsDeviceAccountActionParameter,
@@ -875,7 +875,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn windows_defender_scan(&self, quick_scan: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -890,7 +890,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
     pub fn windows_defender_update_signatures(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -904,7 +904,7 @@ impl ManagedDeviceRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn wipe(&self, parameters: &super::parameters::WipeParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("wipe"))
             .json_body(parameters)

@@ -2076,7 +2076,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppLogCollectionRequest>> {
@@ -2088,7 +2088,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2138,7 +2138,7 @@ impl AppLogCollectionRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::AppLogCollectionRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3091,7 +3091,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ApplePushNotificationCertificate> {

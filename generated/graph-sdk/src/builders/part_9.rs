@@ -6775,7 +6775,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MalwareStateForWindowsDevice>> {
@@ -6787,7 +6787,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6838,7 +6838,7 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn get(&self) -> Request<models::microsoft_graph::MalwareStateForWindowsDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8436,7 +8436,7 @@ impl ManagedDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedDevice>> {
@@ -8448,7 +8448,7 @@ impl ManagedDeviceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
