@@ -1914,7 +1914,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -1926,7 +1926,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1962,7 +1962,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -2008,7 +2008,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2022,7 +2022,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2058,7 +2058,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -2105,7 +2105,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -2279,7 +2279,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -2450,7 +2450,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2464,7 +2464,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2477,7 +2477,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -2500,7 +2500,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -2549,7 +2549,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -2737,7 +2737,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -2916,7 +2916,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -2930,7 +2930,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2966,7 +2966,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -3014,7 +3014,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3028,7 +3028,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3064,7 +3064,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -3113,7 +3113,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -3261,7 +3261,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -3408,7 +3408,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -3422,7 +3422,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3435,7 +3435,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -3458,7 +3458,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -3507,7 +3507,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -3671,7 +3671,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }

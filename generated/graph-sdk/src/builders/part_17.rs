@@ -450,7 +450,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -462,7 +462,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -498,7 +498,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -544,7 +544,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -558,7 +558,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -594,7 +594,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -643,7 +643,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -817,7 +817,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -988,7 +988,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1002,7 +1002,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1015,7 +1015,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -1038,7 +1038,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -1087,7 +1087,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -1266,7 +1266,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1417,7 +1417,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1431,7 +1431,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1467,7 +1467,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -1515,7 +1515,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1529,7 +1529,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1565,7 +1565,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -1614,7 +1614,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -1762,7 +1762,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -1909,7 +1909,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn list(
         &self,
     ) -> Request<
@@ -1923,7 +1923,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1936,7 +1936,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `201 Created`.
     ///
-    /// Permissions: no permission listed in the pinned permissions table.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`.
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -1959,7 +1959,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -2008,7 +2008,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     ///
     /// Success: `200 OK`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -2163,7 +2163,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     ///
     /// Success: `204 No Content`.
     ///
-    /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
