@@ -74,21 +74,19 @@ impl Methods<'_, '_> {
     /// first URL the walk finds, which the tables may not list, while they list
     /// `/drives/{id}/items/{id}`), naming that URL.
     fn builder_permissions_line(&self, builder: Option<usize>, http: &str, template: &str) -> String {
-        let table = self.plan.permissions.as_ref();
-        let found = |t: &str| table.and_then(|table| table.lookup(http, t)).is_some();
-        if !found(template) {
-            if let Some(b) = builder.map(|i| &self.cp.surface.builders[i]) {
-                if let Some(rest) = template.strip_prefix(b.canonical.as_str()) {
-                    let other = b
-                        .sample
-                        .iter()
-                        .map(|s| format!("{s}{rest}"))
-                        .find(|t| found(t));
-                    if let Some(other) = other {
-                        let head = format!(" Permissions (narrowest first; as listed for `{http} {other}`)");
-                        return self.permissions_text(&head, &head, http, &other);
-                    }
-                }
+        if self.lookup(http, template).is_none() {
+            let other = builder.map(|i| &self.cp.surface.builders[i]).and_then(|b| {
+                let rest = template.strip_prefix(b.canonical.as_str())?;
+                b.sample
+                    .iter()
+                    .map(|s| format!("{s}{rest}"))
+                    .find_map(|t| self.lookup(http, &t).map(|g| (t, g)))
+            });
+            if let Some((other, granted)) = other {
+                return format!(
+                    " Permissions (narrowest first; as listed for `{http} {other}`): {}.",
+                    schemes_text(&granted)
+                );
             }
         }
         self.permissions_line(None, http, template)
@@ -101,29 +99,27 @@ impl Methods<'_, '_> {
             Some(l) => format!(" Permissions for `{l}`"),
             None => " Permissions".to_string(),
         };
-        self.permissions_text(&format!("{head} (narrowest first)"), &head, http, template)
-    }
-
-    /// `<listed>: <scheme> `A`, `B`; <scheme> `C`.` when the table lists permissions for
-    /// the request, else `<head>: no permission listed ...`.
-    fn permissions_text(&self, listed: &str, head: &str, http: &str, template: &str) -> String {
-        let granted = self
-            .plan
-            .permissions
-            .as_ref()
-            .and_then(|t| t.lookup(http, template));
-        match granted {
-            Some(Granted { schemes }) => {
-                let parts: Vec<String> = schemes
-                    .iter()
-                    .map(|(scheme, names)| {
-                        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                        format!("{scheme} {}", names.join(", "))
-                    })
-                    .collect();
-                format!("{listed}: {}.", parts.join("; "))
-            }
+        match self.lookup(http, template) {
+            Some(granted) => format!("{head} (narrowest first): {}.", schemes_text(&granted)),
             None => format!("{head}: no permission listed in the pinned permissions table."),
         }
     }
+
+    /// What the permissions table lists for a request, if the run has a table.
+    fn lookup(&self, http: &str, template: &str) -> Option<Granted> {
+        self.plan.permissions.as_ref()?.lookup(http, template)
+    }
+}
+
+/// `<scheme> `A`, `B`; <scheme> `C``.
+fn schemes_text(granted: &Granted) -> String {
+    let parts: Vec<String> = granted
+        .schemes
+        .iter()
+        .map(|(scheme, names)| {
+            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("{scheme} {}", names.join(", "))
+        })
+        .collect();
+    parts.join("; ")
 }
