@@ -8,15 +8,21 @@
 //! The URL paths are rendered from the client plan (`plan::client`), the same plan the
 //! client crate is emitted from: every request a method sends, at the canonical (first,
 //! shortest) URL of its builder. A builder reached by several paths is listed once.
+//!
+//! With a permissions table (`--permissions`), each request of a URL is followed by the
+//! permissions the plan decided for it (`plan::permissions`), in the words of the method's
+//! docs, so the report shows what the generated client documents.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::csdl::OperationKind;
 use crate::model::{Model, Operation, Target, TypeId, TypeKind, TypeRef};
+use crate::permissions::Table;
 use crate::plan::client::{
     Action, BuilderRef, ClientPlan, Http, MethodKind, MethodPlan, OpenPlan, RequestPlan, Step, Url,
 };
+use crate::plan::permissions::{documented_text, MethodPermissions};
 use crate::plan::surface::BuilderKind;
 use crate::plan::Plan;
 use crate::select::{PathRoot, Selection};
@@ -33,6 +39,10 @@ pub struct UrlPath {
     /// What the URL addresses (`microsoft.graph.synchronizationJob`, `collection of ...`,
     /// `action microsoft.graph.start`, ...).
     pub what: String,
+    /// With a permissions table, one line per HTTP method, in the order of `methods`: the
+    /// permissions of the request, as the method's docs give them, labelled with the
+    /// request (``Permissions for `GET /users/{id}` (narrowest first): ...``).
+    pub permissions: Vec<String>,
 }
 
 /// The report; [`std::fmt::Display`] renders it as text.
@@ -143,8 +153,9 @@ impl DocCoverage {
 }
 
 impl Report {
-    /// Builds the report of `selection` over `model`.
-    pub(crate) fn new(model: &Model, selection: &Selection) -> Report {
+    /// Builds the report of `selection` over `model`; with a permissions table, the URL
+    /// paths name the permissions of their requests.
+    pub(crate) fn new(model: &Model, selection: &Selection, permissions: Option<Table>) -> Report {
         let mut entity_types = Vec::new();
         let mut complex_types = Vec::new();
         let mut enum_types = Vec::new();
@@ -182,7 +193,8 @@ impl Report {
             list.dedup();
         }
         // The client plan, as `generate --client-out` makes it: URLs are rendered from it.
-        let plan = Plan::new(model, selection);
+        let mut plan = Plan::new(model, selection);
+        plan.permissions = permissions;
         let cp = ClientPlan::new(&plan, None);
         let path_roots = selection
             .paths
@@ -312,6 +324,9 @@ impl Report {
                 u.what,
                 width = width
             )?;
+            for line in &u.permissions {
+                writeln!(f, "    {line}")?;
+            }
         }
         if shown < self.urls.len() {
             let more = self.urls.len() - shown;
@@ -381,12 +396,23 @@ fn path_root_line(model: &Model, p: &PathRoot, template: &str) -> String {
 /// each builder is listed (the others can grow exponentially with the depth of the
 /// navigation graph); the plan's templates are the ones the client's docs show.
 fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
-    /// URL template -> (HTTP methods in order, what the first method says it addresses).
-    type Rows = BTreeMap<String, (Vec<&'static str>, String)>;
-    fn add(rows: &mut Rows, template: String, http: Http, what: impl FnOnce() -> String) {
-        let row = rows.entry(template).or_insert_with(|| (Vec::new(), what()));
+    /// URL template -> (HTTP methods in order, what the first method says it addresses,
+    /// the permissions of the first method that sends each).
+    type Rows = BTreeMap<String, (Vec<&'static str>, String, Vec<String>)>;
+    fn add(
+        rows: &mut Rows,
+        m: &MethodPlan,
+        template: String,
+        http: Http,
+        what: impl FnOnce() -> String,
+    ) {
+        let permissions = permissions_line(m, http, &template);
+        let row = rows
+            .entry(template)
+            .or_insert_with(|| (Vec::new(), what(), Vec::new()));
         if !row.0.contains(&http.as_str()) {
             row.0.push(http.as_str());
+            row.2.extend(permissions);
         }
     }
     let mut rows = Rows::new();
@@ -414,16 +440,18 @@ fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
             }) = &m.action
             {
                 rows.entry(template.clone())
-                    .or_insert_with(|| (Vec::new(), what()));
+                    .or_insert_with(|| (Vec::new(), what(), Vec::new()));
             }
             for (template, r) in requests(cp, m) {
                 own_url |= template == b.canonical;
-                add(&mut rows, template, r.http, what);
+                add(&mut rows, m, template, r.http, what);
             }
         }
         if !own_url {
-            rows.entry(b.canonical.clone())
-                .or_insert_with(|| (Vec::new(), format!("{owner} (navigation only){also}")));
+            rows.entry(b.canonical.clone()).or_insert_with(|| {
+                let what = format!("{owner} (navigation only){also}");
+                (Vec::new(), what, Vec::new())
+            });
         }
     }
     // Operation imports: methods of the client itself, at the service root.
@@ -444,13 +472,13 @@ fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
             _ => op.name.as_str(),
         };
         for (template, r) in requests(cp, m) {
-            add(&mut rows, template, r.http, || {
+            add(&mut rows, m, template, r.http, || {
                 format!("{kind} `{segment}`")
             });
         }
     }
     rows.into_iter()
-        .map(|(template, (methods, what))| UrlPath {
+        .map(|(template, (methods, what, permissions))| UrlPath {
             template,
             methods: if methods.is_empty() {
                 "-".to_string()
@@ -458,8 +486,32 @@ fn url_paths(model: &Model, cp: &ClientPlan) -> Vec<UrlPath> {
                 methods.join(" ")
             },
             what,
+            permissions,
         })
         .collect()
+}
+
+/// The permissions line of the request `http` at `template` that method `m` sends (itself,
+/// or through the shared builder it opens), as its docs give them but labelled with the
+/// request; `None` without a permissions table.
+fn permissions_line(m: &MethodPlan, http: Http, template: &str) -> Option<String> {
+    let head = format!("Permissions for `{} {template}`", http.as_str());
+    match m.permissions.as_ref()? {
+        MethodPermissions::Request(p) => Some(p.sentence(&head)),
+        MethodPermissions::Opened(requests) => requests
+            .iter()
+            .find(|p| p.http == http && p.template == template)
+            .map(|p| p.sentence(&head)),
+        MethodPermissions::Documented {
+            delegated,
+            application,
+        } => {
+            let text = documented_text(delegated.as_ref(), application.as_ref())?;
+            Some(format!("{head} (docs overlay): {text}."))
+        }
+        // Not listed: a shared builder's own methods are listed through their opener.
+        MethodPermissions::OfOpener => None,
+    }
 }
 
 /// The requests method `m` stands for, with their full URL templates: the one it sends, or

@@ -501,8 +501,10 @@ impl Generator {
     }
 
     /// Runs the pipeline up to selection and reports what the roots reach: types,
-    /// operations, request builders and their URLs, documentation coverage (`inspect`).
+    /// operations, request builders and their URLs (with a permissions table, the
+    /// permissions of each request), documentation coverage (`inspect`).
     pub fn inspect(&self) -> Result<Inspection> {
+        let permissions = self.permissions_table()?;
         let Selected {
             model,
             selection,
@@ -512,7 +514,7 @@ impl Generator {
             ..
         } = self.front()?;
         let report = timed(&mut timings, "inspect", || {
-            inspect::Report::new(&model, &selection)
+            inspect::Report::new(&model, &selection, permissions)
         });
         Ok(Inspection {
             report,
@@ -520,6 +522,15 @@ impl Generator {
             overrides,
             timings,
         })
+    }
+
+    /// The permissions table of the run, if it has one (read first: a malformed row fails
+    /// the run before the CSDL is read).
+    fn permissions_table(&self) -> Result<Option<permissions::Table>> {
+        self.permissions
+            .as_deref()
+            .map(permissions::Table::read)
+            .transpose()
     }
 
     /// Runs the first stages: read, resolve, apply overrides and docs, select.
@@ -887,10 +898,7 @@ impl Generator {
         stage: &'static str,
         emit: impl FnOnce(&plan::Plan<'_>, &emit::CrateInfo, Option<&ClientInfo>) -> Result<T>,
     ) -> Result<(T, Report)> {
-        let permissions = match &self.permissions {
-            Some(path) => Some(permissions::Table::read(path)?),
-            None => None,
-        };
+        let permissions = self.permissions_table()?;
         let Selected {
             model,
             selection,

@@ -91,13 +91,17 @@ Examples:
   # With the override file applied, and its report and the timings on stderr:
   csdl-codegen inspect -v graph-beta.csdl.xml --overrides generator/overrides/graph.toml
 
+  # The permissions of each request, as the generated docs name them:
+  csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --permissions specs/graph.permissions.tsv
+
   # Every URL path (the first 500 are listed by default):
   csdl-codegen inspect graph-v1.0.csdl.xml --root 'users/{id}' --max-urls 0 > users.txt
 
 The report lists counts, the selected types by kind, the selected operations with their
 binding, the path roots, vocabulary terms, and the URL of each request builder a generated
 client has, with its operations (`-` marks a segment the client only navigates through;
-`+N other paths` counts the other links that reach the same builder).";
+`+N other paths` counts the other links that reach the same builder). With --permissions,
+each request is followed by the permissions the client's docs name for it.";
 
 #[derive(Parser)]
 #[command(
@@ -148,7 +152,7 @@ struct Selecting {
     docs: Option<PathBuf>,
     /// Permissions table (tab-separated: method, path, scheme, permission; one fact a
     /// line): each request method's docs name the permissions that grant it, narrowest
-    /// first (used when generating a client).
+    /// first (`inspect` lists them under each URL).
     #[arg(long, value_name = "FILE")]
     permissions: Option<PathBuf>,
     /// Do not apply the generator's built-in fixes of Microsoft Graph's metadata (applied by

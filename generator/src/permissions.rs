@@ -52,6 +52,10 @@ pub struct Table {
 /// The permissions that grant one request, per scheme, narrowest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Granted {
+    /// The table path whose rows these are, in the form paths are compared in
+    /// ([`normalize`]): the request's own, or the one a `$ref`, `$count`, `$value` or a cast
+    /// fell back to.
+    pub path: String,
     /// `(scheme, permissions)` in the table's scheme order; schemes without one are left out.
     pub schemes: Vec<(String, Vec<String>)>,
 }
@@ -163,15 +167,18 @@ impl Table {
     pub fn lookup(&self, method: &str, template: &str) -> Option<Granted> {
         let exact = normalize(template);
         let uncast = normalize(&without_casts(template, method == "POST"));
-        let found = [exact, uncast].into_iter().find_map(|path| {
-            self.grants
-                .get(&(method.to_string(), path.clone()))
-                .or_else(|| {
-                    let base = ["/$ref", "/$count", "/$value"]
-                        .iter()
-                        .find_map(|s| path.strip_suffix(s))?;
-                    self.grants.get(&(method.to_string(), base.to_string()))
-                })
+        let (path, found) = [exact, uncast].into_iter().find_map(|path| {
+            let own = self
+                .grants
+                .get_key_value(&(method.to_string(), path.clone()));
+            own.or_else(|| {
+                let base = ["/$ref", "/$count", "/$value"]
+                    .iter()
+                    .find_map(|s| path.strip_suffix(s))?;
+                self.grants
+                    .get_key_value(&(method.to_string(), base.to_string()))
+            })
+            .map(|((_, path), found)| (path.clone(), found))
         })?;
         let schemes = self
             .schemes
@@ -190,7 +197,7 @@ impl Table {
                 Some((name.clone(), names.into_iter().cloned().collect()))
             })
             .collect();
-        Some(Granted { schemes })
+        Some(Granted { path, schemes })
     }
 
     /// The sort key of a permission, narrowest first (the rule in the [module docs](self)).
@@ -377,6 +384,15 @@ mod tests {
             )]
         );
         assert!(table.lookup("DELETE", "/things").is_none());
+        // The rows taken are named by their path, also after a fallback.
+        assert_eq!(
+            table.lookup("GET", "/Things/{x}").unwrap().path,
+            "/things/{id}"
+        );
+        assert_eq!(
+            table.lookup("GET", "/things/$count").unwrap().path,
+            "/things"
+        );
         // `$count`, `$ref` and `$value` fall back to the path without them.
         assert_eq!(
             table.lookup("GET", "/things/$count"),

@@ -2,6 +2,8 @@
 //! and, with a permissions table (`Generator::permissions`), the permissions that grant it,
 //! narrowest first; a docs overlay's own facts win.
 
+use std::collections::BTreeSet;
+
 use csdl_codegen::{ClientInfo, ErrorKind, Generator};
 
 mod support;
@@ -70,15 +72,34 @@ fn setup(table: &str) -> Setup {
     }
 }
 
-fn builders(s: &Setup, table: bool) -> String {
-    let mut g = Generator::new(&s.input)
+/// The same document where an account also reaches its `parent` account: a second link to
+/// the account builder.
+fn setup_with_parent(table: &str) -> Setup {
+    let s = setup(table);
+    let doc = DOCUMENT.replace(
+        r#"<NavigationProperty Name="partners""#,
+        r#"<NavigationProperty Name="parent" Type="Contoso.Ledger.account"/>
+        <NavigationProperty Name="partners""#,
+    );
+    std::fs::write(&s.input, doc).unwrap();
+    s
+}
+
+/// The generator of `s`'s client, with its permissions table when `table`.
+fn generator(s: &Setup, table: bool) -> Generator {
+    let g = Generator::new(&s.input)
         .all(true)
         .crate_name("ledger-models")
         .client(ClientInfo::new("https://ledger.example/odata"));
     if table {
-        g = g.permissions(&s.table);
+        g.permissions(&s.table)
+    } else {
+        g
     }
-    let out = g.generate().unwrap();
+}
+
+fn builders(s: &Setup, table: bool) -> String {
+    let out = generator(s, table).generate().unwrap();
     file(&out.client, "src/builders.rs").to_string()
 }
 
@@ -174,16 +195,7 @@ fn a_malformed_row_is_an_error_at_its_file_and_line() {
 /// and name that URL.
 #[test]
 fn permissions_listed_for_another_link_to_the_builder_name_that_link() {
-    let with_parent = |table: &str| {
-        let s = setup(table);
-        let doc = DOCUMENT.replace(
-            r#"<NavigationProperty Name="partners""#,
-            r#"<NavigationProperty Name="parent" Type="Contoso.Ledger.account"/>
-        <NavigationProperty Name="partners""#,
-        );
-        std::fs::write(&s.input, doc).unwrap();
-        builders(&s, true)
-    };
+    let with_parent = |table: &str| builders(&setup_with_parent(table), true);
     let table =
         format!("{TABLE}DELETE\t/accounts/{{id}}/parent\tDelegated\tLedger.ReadWrite.All\n");
     let doc = doc_of(&with_parent(&table), "DELETE /accounts({id})");
@@ -198,5 +210,79 @@ fn permissions_listed_for_another_link_to_the_builder_name_that_link() {
     assert!(
         doc.ends_with("/// Permissions: no permission listed in the pinned permissions table."),
         "{doc}"
+    );
+}
+
+/// Every permissions line the client's docs give, labelled with its request as `inspect`
+/// labels it: ``Permissions for `GET /accounts` (narrowest first): ...``. A method's own
+/// line follows its one `HTTP:` line; a docs overlay's permissions lead the method's docs,
+/// before that line; a shared builder's own methods, which point to their opener, have
+/// no request of their own.
+fn permissions_in_docs(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let (mut http, mut overlay) = (String::new(), None);
+    for line in text.lines().map(str::trim) {
+        if let Some(names) = line.strip_prefix("/// - Least-privileged permissions: ") {
+            overlay = Some(names.to_string());
+        } else if let Some(request) = line.strip_prefix("/// HTTP: ") {
+            http = request.to_string();
+            if let Some(names) = overlay.take() {
+                found.insert(format!("Permissions for {http} (docs overlay): {names}."));
+            }
+        } else if line.starts_with("/// Permissions for `") {
+            found.insert(line["/// ".len()..].to_string());
+        } else if let Some(rest) = line.strip_prefix("/// Permissions") {
+            if !rest.contains("those of the URL that opened this builder") {
+                found.insert(format!("Permissions for {http}{rest}"));
+            }
+        }
+    }
+    found
+}
+
+/// The permissions lines of `inspect`'s report.
+fn permissions_in_inspect(g: &Generator) -> BTreeSet<String> {
+    let report = g.inspect().unwrap().report.to_string();
+    report
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("Permissions"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `inspect --permissions` lists under each URL the permissions the generated docs give
+/// each of its requests, and nothing else: the table's, another link's, none listed, a
+/// shared builder's requests at the URL that opens it, a docs overlay's.
+#[test]
+fn inspect_shows_the_permissions_the_docs_give() {
+    let table =
+        format!("{TABLE}DELETE\t/accounts/{{id}}/parent\tDelegated\tLedger.ReadWrite.All\n");
+    let s = setup_with_parent(&table);
+    let overlay = s.input.with_file_name("ledger.docs.toml");
+    std::fs::write(
+        &overlay,
+        "[\"Contoso.Ledger.close(Contoso.Ledger.account)\"]\n\
+         delegated = [\"Ledger.ReadWrite\"]\n\
+         application = []\n",
+    )
+    .unwrap();
+    let g = generator(&s, true).docs(&overlay);
+    let out = g.generate().unwrap();
+    let docs = permissions_in_docs(file(&out.client, "src/builders.rs"));
+    for expected in [
+        "Permissions for `GET /accounts` (narrowest first): Delegated `Ledger.Read`, `Ledger.ReadWrite.All`; App `Ledger.Read.All`.",
+        "Permissions for `DELETE /accounts({id})` (narrowest first; as listed for `DELETE /accounts({id})/parent`): Delegated `Ledger.ReadWrite.All`.",
+        "Permissions for `PATCH /accounts({id})`: no permission listed in the pinned permissions table.",
+        "Permissions for `POST /accounts({id})/partners/$ref` (narrowest first): Delegated `Ledger.ReadWrite.All`.",
+        "Permissions for `POST /accounts({id})/Contoso.Ledger.close` (docs overlay): delegated `Ledger.ReadWrite`; application none.",
+    ] {
+        assert!(docs.contains(expected), "{expected} not in {docs:#?}");
+    }
+    assert_eq!(permissions_in_inspect(&g), docs);
+    // Without a table, inspect names no permissions.
+    assert_eq!(
+        permissions_in_inspect(&generator(&s, false)),
+        BTreeSet::new()
     );
 }

@@ -12,25 +12,21 @@ const VERSION: &str = "beta";
 #[path = "sync_client/mod.rs"]
 mod sync_client;
 
+mod http_support;
+
 mod beta_only {
     use serde_json::json;
     use wiremock::matchers::{header, header_exists, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    use super::client::runtime::{self, RetryPolicy, StaticTokenCredential};
+    use super::client::runtime::StaticTokenCredential;
     use super::client::GraphClient;
+    use super::http_support::local_client;
 
     #[tokio::test]
     async fn ping_on_both_roots() {
         let server = MockServer::start().await;
-        let inner = runtime::Client::builder(
-            &format!("{}/beta", server.uri()),
-            StaticTokenCredential::new("t0k3n"),
-        )
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-        let graph = GraphClient::from_client(inner);
+        let graph = GraphClient::from_client(local_client(&format!("{}/beta", server.uri())));
         for root in ["servicePrincipals/sp-1", "applications/app-1"] {
             Mock::given(method("GET"))
                 .and(path(format!("/beta/{root}/synchronization/Ping()")))

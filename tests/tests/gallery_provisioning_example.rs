@@ -4,9 +4,11 @@
 //! every request it sends is matched on method, path, query and body, and each mock must be
 //! called exactly as often as the workflow needs it.
 
+mod http_support;
+use http_support::local_client;
+
 use std::time::Duration;
 
-use graph_synchronization_client::runtime::{self, RetryPolicy, StaticTokenCredential};
 use graph_synchronization_client::GraphClient;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -181,13 +183,7 @@ async fn the_five_steps_from_the_gallery_to_the_provisioning_logs() {
     )
     .await;
 
-    let client = runtime::Client::builder(
-        &format!("{}/v1.0", server.uri()),
-        StaticTokenCredential::new("t0k3n"),
-    )
-    .retry_policy(RetryPolicy::none())
-    .build()
-    .unwrap();
+    let client = local_client(&format!("{}/v1.0", server.uri()));
     let plan = Plan {
         application_template_id: TEMPLATE.into(),
         display_name: "Contoso SCIM".into(),

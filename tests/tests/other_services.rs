@@ -3,21 +3,16 @@
 //! (composite keys, a singleton, navigation bindings, unbound action and function imports,
 //! bound functions returning primitives), each called over HTTP against a local server.
 
+mod http_support;
+use http_support::local_client;
+
 use fixture_service_client::models::northwind_trading as nw;
 use fixture_service_client::ServiceClient;
 use graph_identity_protection_client::models::microsoft_graph as graph;
-use graph_identity_protection_client::runtime::{self, RetryPolicy, StaticTokenCredential};
 use graph_identity_protection_client::GraphClient;
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn runtime_client(base: String) -> runtime::Client {
-    runtime::Client::builder(&base, StaticTokenCredential::new("t0k3n"))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("client")
-}
 
 async fn expect(server: &MockServer, verb: &str, p: &str, response: ResponseTemplate) {
     Mock::given(method(verb))
@@ -32,7 +27,7 @@ async fn expect(server: &MockServer, verb: &str, p: &str, response: ResponseTemp
 #[tokio::test]
 async fn identity_protection_area() {
     let server = MockServer::start().await;
-    let graph = GraphClient::from_client(runtime_client(format!("{}/v1.0", server.uri())));
+    let graph = GraphClient::from_client(local_client(&format!("{}/v1.0", server.uri())));
     let risky = graph.identity_protection().risky_users();
 
     Mock::given(method("GET"))
@@ -91,7 +86,7 @@ async fn identity_protection_area() {
 #[tokio::test]
 async fn non_graph_service() {
     let server = MockServer::start().await;
-    let svc = ServiceClient::from_client(runtime_client(format!("{}/odata", server.uri())));
+    let svc = ServiceClient::from_client(local_client(&format!("{}/odata", server.uri())));
 
     // Composite key with typed literals.
     expect(
@@ -199,7 +194,7 @@ async fn links_between_existing_entities() {
     // (this service takes keys in parentheses, so an unlink names the entity with `$id`).
     let server = MockServer::start().await;
     let base = format!("{}/odata", server.uri());
-    let svc = ServiceClient::from_client(runtime_client(base.clone()));
+    let svc = ServiceClient::from_client(local_client(&base));
     let orders = svc.customers().by_id("ALFKI").orders_ref();
 
     Mock::given(method("POST"))

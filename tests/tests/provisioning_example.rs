@@ -7,9 +7,11 @@
 //! 3. poll the job until its status code is `Active` (the service reports `NotRun` first),
 //! 4. provision one user on demand and read the result.
 
+mod http_support;
+use http_support::local_client;
+
 use std::time::Duration;
 
-use graph_synchronization_client::runtime::{self, RetryPolicy, StaticTokenCredential};
 use graph_synchronization_client::GraphClient;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -95,14 +97,7 @@ async fn provision_a_user_through_a_new_box_job() {
         .await;
 
     // Outside tests: `GraphClient::new(credential)?` talks to https://graph.microsoft.com/v1.0.
-    let client = runtime::Client::builder(
-        &format!("{}/v1.0", server.uri()),
-        StaticTokenCredential::new("t0k3n"),
-    )
-    .retry_policy(RetryPolicy::none())
-    .build()
-    .unwrap();
-    let graph = GraphClient::from_client(client);
+    let graph = GraphClient::from_client(local_client(&format!("{}/v1.0", server.uri())));
 
     let polling = Polling {
         interval: Duration::from_millis(5),

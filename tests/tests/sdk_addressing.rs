@@ -7,25 +7,21 @@
 //!
 //! The SDK is compiled here with the areas `drives`, `groups`, `users` and `teams` only.
 
+mod http_support;
+use http_support::local_client;
+
 use graph_sdk::models::microsoft_graph::{AnyMessage, Team};
 use graph_sdk::parameters::{CloneTypeParameters, CopyTypeParameters};
 use graph_sdk::runtime::operation::Accepted;
 use graph_sdk::runtime::poll::PollPolicy;
-use graph_sdk::runtime::{self, Error, RetryPolicy, StaticTokenCredential};
+use graph_sdk::runtime::Error;
 use graph_sdk::GraphClient;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn graph(server: &MockServer) -> GraphClient {
-    let client = runtime::Client::builder(
-        &format!("{}/v1.0", server.uri()),
-        StaticTokenCredential::new("t0k3n"),
-    )
-    .retry_policy(RetryPolicy::none())
-    .build()
-    .unwrap();
-    GraphClient::from_client(client)
+    GraphClient::from_client(local_client(&format!("{}/v1.0", server.uri())))
 }
 
 /// Every request the server saw, in order.

@@ -4,8 +4,10 @@
 //! the environment), which this file includes with `#[path]` and calls; the assertions are on
 //! the requests the server saw: method, path, query and body.
 
-use graph_synchronization_client::runtime::{self, RetryPolicy, StaticTokenCredential};
-use graph_synchronization_client::GraphClient;
+mod http_support;
+use http_support::local_client;
+
+use graph_synchronization_client::{runtime, GraphClient};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -19,20 +21,12 @@ mod bulk_upload;
 #[path = "../../generated/graph-synchronization-client/examples/list_jobs.rs"]
 mod list_jobs;
 
-const TOKEN: &str = "t0k3n";
 const SP: &str = "9f8e7d6c-0000-4000-8000-000000000001";
 const JOB: &str = "API2AAD.e4bbad1f6ab44ee2a3b1a5b8b7c7ac3f.9f8e7d6c";
 
 /// A client for the mock server, as the examples' `main` builds it from `GRAPH_BASE_URL`.
 fn graph(server: &MockServer) -> GraphClient {
-    let client = runtime::Client::builder(
-        &format!("{}/v1.0", server.uri()),
-        StaticTokenCredential::new(TOKEN),
-    )
-    .retry_policy(RetryPolicy::none())
-    .build()
-    .unwrap();
-    GraphClient::from_client(client)
+    GraphClient::from_client(local_client(&format!("{}/v1.0", server.uri())))
 }
 
 /// `METHOD /path?query` of every request the server saw, in order.

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{Annotations, RequestDoc, RequestFacts};
+use crate::plan::permissions::documented_text;
 
 /// Escapes text so rustdoc reads it as prose: no accidental links, HTML or code blocks.
 pub(crate) fn sanitize(text: &str) -> String {
@@ -114,29 +115,9 @@ fn facts_lines(facts: &RequestFacts) -> Vec<String> {
     if let Some(status) = &facts.status {
         lines.push(format!("- Success: `{}`", status.trim()));
     }
-    let kinds: Vec<String> = [
-        ("delegated", &facts.delegated),
-        ("application", &facts.application),
-    ]
-    .into_iter()
-    .filter_map(|(kind, list)| {
-        let list = list.as_ref()?;
-        let names = if list.is_empty() {
-            "none".to_string()
-        } else {
-            list.iter()
-                .map(|p| format!("`{}`", p.trim()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        Some(format!("{kind} {names}"))
-    })
-    .collect();
-    if !kinds.is_empty() {
-        lines.push(format!(
-            "- Least-privileged permissions: {}",
-            kinds.join("; ")
-        ));
+    let permissions = documented_text(facts.delegated.as_ref(), facts.application.as_ref());
+    if let Some(text) = permissions {
+        lines.push(format!("- Least-privileged permissions: {text}"));
     }
     lines
 }

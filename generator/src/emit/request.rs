@@ -405,7 +405,7 @@ impl Methods<'_, '_> {
             },
         };
         // The success status and permissions follow the `HTTP:` lines (`request_facts.rs`).
-        let facts = self.request_facts(m, owner);
+        let facts = self.request_facts(m);
         let http = quote!(#http #facts);
         let segment = m.action.segment().unwrap_or_default();
         let open_template = match &m.action {

@@ -12,6 +12,8 @@
 //!   template and form, arguments and how each is passed, body, response kind) or the
 //!   builder it opens and the path step, so `emit::client` and `inspect` only render;
 //! * the shared builders (raw content, `$ref` links) exist when some method opens them;
+//! * with a permissions table, what each method documents of its permissions
+//!   ([`MethodPermissions`], `plan::permissions`);
 //! * the README's example request is found here too ([`Example`]).
 //!
 //! Renamed items keep the plain name in `collided_with`, which their docs show.
@@ -26,7 +28,8 @@ pub use super::request::{
 };
 use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
-use crate::model::{Annotations, Model, OperationId, RequestDoc};
+use super::permissions::MethodPermissions;
+use crate::model::{Annotations, Model, OperationId, RequestDoc, RequestFacts};
 
 /// Builder names the emitted module uses for itself.
 pub const MEDIA_BUILDER: &str = "MediaContentRequestBuilder";
@@ -104,6 +107,21 @@ pub struct MethodPlan {
     /// (`get`, `list`, `create`, ...) of a builder whose link a docs overlay documents; the
     /// navigation property's description for a navigation.
     pub request: Option<RequestDoc>,
+    /// What its docs say of its permissions, with a permissions table (`None`: the run has
+    /// none, or the method opens a builder of the surface and sends nothing).
+    pub permissions: Option<MethodPermissions>,
+}
+
+impl MethodPlan {
+    /// The facts (status, permissions) a docs overlay gives the method, if any: an
+    /// operation's or an override request's own, else those of its documented request.
+    pub fn overlay_facts<'s>(&'s self, model: &'s Model) -> Option<&'s RequestFacts> {
+        match &self.kind {
+            MethodKind::Operation(op) => model.operations[op.0].annotations.facts.as_ref(),
+            MethodKind::Http(index) => model.http_operations[*index].annotations.facts.as_ref(),
+            _ => self.request.as_ref().map(|r| &r.facts),
+        }
+    }
 }
 
 /// What a method is for. How it does it is its [`Action`].
@@ -281,6 +299,9 @@ impl ClientPlan {
             example: None,
         };
         cp.example = methods::example(plan, &cp);
+        if let Some(table) = &plan.permissions {
+            super::permissions::decide(model, table, &mut cp);
+        }
         cp
     }
 

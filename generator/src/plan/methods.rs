@@ -135,6 +135,7 @@ pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool)
         kind,
         action: Action::Send(request),
         request: None,
+        permissions: None,
     };
     let request = |http: Http, template: &str, url: Url, args: Vec<ArgPlan>, body, response| {
         RequestPlan {
@@ -239,6 +240,7 @@ fn fixed(ident: &str, kind: MethodKind, action: Action) -> MethodPlan {
         kind,
         action,
         request: None,
+        permissions: None,
     }
 }
 
@@ -823,6 +825,7 @@ fn name_methods(
             kind,
             action,
             request: None,
+            permissions: None,
         });
     }
     methods

@@ -7,6 +7,7 @@ pub mod client;
 pub mod features;
 mod methods;
 pub mod naming;
+pub mod permissions;
 pub mod status;
 pub mod request;
 pub mod surface;
