@@ -47,6 +47,19 @@ impl RuntimeItem {
         quote!(#(#segments)::*)
     }
 
+    /// [`Self::path`] as a syntax tree.
+    pub(crate) fn syn_path(self) -> syn::Path {
+        let root = Ident::new(RUNTIME_CRATE, Span::call_site());
+        syn_path(std::iter::once(root).chain(self.idents()))
+    }
+
+    /// [`Self::in_module`] as a syntax tree.
+    pub(crate) fn in_module_path(self) -> syn::Path {
+        let segments = self.idents();
+        let from = segments.len().saturating_sub(2);
+        syn_path(segments.into_iter().skip(from))
+    }
+
     /// The item's own name, for code that imports the item itself.
     pub(crate) fn name(self) -> Ident {
         Ident::new(self.name_text(), Span::call_site())
@@ -90,6 +103,13 @@ impl RuntimeItem {
     }
 }
 
+fn syn_path(segments: impl IntoIterator<Item = Ident>) -> syn::Path {
+    syn::Path {
+        leading_colon: None,
+        segments: segments.into_iter().map(syn::PathSegment::from).collect(),
+    }
+}
+
 /// Makes each line of the table a [`RuntimeItem`] constant.
 macro_rules! runtime_items {
     ($($(#[$meta:meta])* $name:ident = $($segment:ident)::+;)*) => {
@@ -130,6 +150,15 @@ mod tests {
         );
         assert_eq!(CLIENT.reexported().to_string(), "runtime :: Client");
         assert_eq!(GUID.in_module().to_string(), "edm :: Guid");
+        // The syntax trees are the same paths.
+        assert_eq!(
+            FLAG_SET.syn_path().to_token_stream().to_string(),
+            FLAG_SET.path().to_string()
+        );
+        assert_eq!(
+            GUID.in_module_path().to_token_stream().to_string(),
+            "edm :: Guid"
+        );
         assert_eq!(EDM.in_module().to_string(), "edm");
         assert_eq!(FIELD.name().to_string(), "Field");
         assert_eq!(FIELD.path_text(), "graph_odata_runtime::model::Field");

@@ -123,9 +123,9 @@ fn builders_file<'a>(
         stream_parts(
             sink,
             info,
-            head,
+            head.into(),
             &builders,
-            |i| r.builder(*i),
+            |i| r.builder(*i).into(),
             |i| cp.methods[*i].len(),
             &path,
         )

@@ -1,7 +1,10 @@
 //! Doc comments: CSDL descriptions made safe for rustdoc, plus provenance lines.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
+use syn::Attribute;
+
+use super::syntax;
 
 use crate::model::{Annotations, RequestDoc, RequestFacts};
 use crate::plan::permissions::documented_text;
@@ -26,6 +29,19 @@ pub(crate) fn sanitize(text: &str) -> String {
 /// `#[doc]` attributes: description, long description, deprecation, then `extra` lines
 /// (already markdown), then the documented facts of a request (docs overlay).
 pub(crate) fn doc_lines(annotations: &Annotations, extra: &[String]) -> TokenStream {
+    doc_attrs(doc_text(annotations, extra))
+}
+
+/// [`doc_lines`] as syntax trees.
+pub(crate) fn doc_attributes(annotations: &Annotations, extra: &[String]) -> Vec<Attribute> {
+    doc_text(annotations, extra)
+        .into_iter()
+        .map(|l| syntax::doc(&rustdoc_line(l)))
+        .collect()
+}
+
+/// The lines of [`doc_lines`], without rustdoc's leading space.
+fn doc_text(annotations: &Annotations, extra: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for text in [&annotations.description, &annotations.long_description]
         .into_iter()
@@ -43,7 +59,7 @@ pub(crate) fn doc_lines(annotations: &Annotations, extra: &[String]) -> TokenStr
     if let Some(facts) = &annotations.facts {
         paragraph(&mut lines, facts_lines(facts));
     }
-    doc_attrs(lines)
+    lines
 }
 
 /// Text from the metadata or an overlay, escaped for rustdoc, as lines.
@@ -68,10 +84,20 @@ fn paragraph(lines: &mut Vec<String>, more: Vec<String>) {
 /// One `#[doc]` attribute per line (an empty line stays empty, others get rustdoc's space).
 fn doc_attrs(lines: Vec<String>) -> TokenStream {
     let attrs = lines.into_iter().map(|l| {
-        let l = if l.is_empty() { l } else { format!(" {l}") };
+        let l = rustdoc_line(l);
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
+}
+
+/// A doc line as the attribute holds it: `///` text starts with a space, an empty line
+/// stays empty.
+fn rustdoc_line(line: String) -> String {
+    if line.is_empty() {
+        line
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// The note of a `#[deprecated]` attribute.
@@ -98,14 +124,18 @@ pub(crate) fn deprecation_note(r: &crate::model::Revision) -> String {
 
 /// `#[deprecated(...)]` when the annotations say so.
 pub(crate) fn deprecated_attr(annotations: &Annotations) -> TokenStream {
-    match annotations.deprecation() {
-        Some(r) => {
-            // `since` must be a semver version for clippy; the date goes into the note.
-            let note = deprecation_note(r);
-            quote!(#[deprecated(note = #note)])
-        }
+    match deprecated_attribute(annotations) {
+        Some(attr) => attr.into_token_stream(),
         None => quote!(),
     }
+}
+
+/// [`deprecated_attr`] as a syntax tree.
+pub(crate) fn deprecated_attribute(annotations: &Annotations) -> Option<Attribute> {
+    let r = annotations.deprecation()?;
+    // `since` must be a semver version for clippy; the date goes into the note.
+    let note = deprecation_note(r);
+    Some(syntax::list_attr("deprecated", quote!(note = #note)))
 }
 
 /// Markdown lines for documented facts of a request: the success status and the

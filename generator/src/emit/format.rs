@@ -1,30 +1,144 @@
-//! Formatting of emitted tokens: each top-level item is parsed and printed on its own, and
-//! the items of a large file are formatted on worker threads and written in order
-//! ([`stream_parts`]), so neither a file's syntax tree nor its text is ever held whole.
+//! Formatting of emitted code: each top-level item is printed on its own (items still
+//! emitted as tokens are parsed first), and the items of a large file are formatted on
+//! worker threads and written in order ([`stream_parts`]), so neither a file's syntax tree
+//! nor its text is ever held whole.
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 
 use super::{header, CrateInfo};
 use crate::error::{Error, ErrorKind, Result};
 use crate::write::TextSink;
 
-/// Parses and prints one part of a file. The part's top-level items are parsed and printed
-/// one at a time (and their tokens dropped as they go), so the syntax tree in memory is
-/// that of one item, not of a whole part: the polymorphic enum of Graph's `entity` and its
-/// impls are a megabyte of code.
-pub(crate) fn format_part(tokens: TokenStream, what: &str) -> Result<String> {
+/// The code of one part of a file, in order: syntax trees the emitters built
+/// (`emit::syntax`), printed as they are, and `quote!` tokens of emitters not converted
+/// yet, which are parsed before printing. Both print alike; the trees skip the parse,
+/// which cost more than printing (BENCHMARKS.md).
+#[derive(Default)]
+pub(crate) struct Code(Vec<Chunk>);
+
+enum Chunk {
+    Tokens(TokenStream),
+    /// Items with the inner attributes before them (`#![doc]` of a module file).
+    Tree(syn::File),
+}
+
+impl Code {
+    /// Appends a built item.
+    pub(crate) fn push(&mut self, item: syn::Item) {
+        self.tree().items.push(item);
+    }
+
+    /// Appends an inner attribute; it must come before any item.
+    pub(crate) fn push_inner(&mut self, attr: syn::Attribute) {
+        self.tree().attrs.push(attr);
+    }
+
+    /// Appends tokens, parsed when the part is formatted.
+    pub(crate) fn push_tokens(&mut self, tokens: TokenStream) {
+        if !tokens.is_empty() {
+            self.0.push(Chunk::Tokens(tokens));
+        }
+    }
+
+    /// Appends another part's code.
+    pub(crate) fn append(&mut self, other: Code) {
+        self.0.extend(other.0);
+    }
+
+    /// The tree at the end, started when the last chunk is tokens.
+    fn tree(&mut self) -> &mut syn::File {
+        if !matches!(self.0.last(), Some(Chunk::Tree(_))) {
+            self.0.push(Chunk::Tree(syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: Vec::new(),
+            }));
+        }
+        match self.0.last_mut() {
+            Some(Chunk::Tree(file)) => file,
+            _ => unreachable!("a tree was just pushed"),
+        }
+    }
+
+    /// Every top-level item compiled only with `attr` (a `cfg` attribute), put before its
+    /// other attributes.
+    pub(crate) fn gated(self, attr: Option<syn::Attribute>) -> Code {
+        let Some(attr) = attr else { return self };
+        let chunks = self.0.into_iter().map(|chunk| match chunk {
+            Chunk::Tokens(tokens) => {
+                Chunk::Tokens(super::gate_with(attr.to_token_stream(), tokens))
+            }
+            Chunk::Tree(mut file) => {
+                for item in &mut file.items {
+                    super::syntax::gate(item, attr.clone());
+                }
+                Chunk::Tree(file)
+            }
+        });
+        Code(chunks.collect())
+    }
+
+    /// The code as items, for output that nests it in a module (`single_file`): tokens are
+    /// parsed, trees kept. Inner attributes are for files only and must not be present.
+    pub(crate) fn into_items(self, what: &str) -> Result<Vec<syn::Item>> {
+        let mut items = Vec::new();
+        for chunk in self.0 {
+            let file = match chunk {
+                Chunk::Tokens(tokens) => parse(tokens, what)?,
+                Chunk::Tree(file) => file,
+            };
+            debug_assert!(file.attrs.is_empty(), "inner attributes in {what}");
+            items.extend(file.items);
+        }
+        Ok(items)
+    }
+}
+
+impl From<TokenStream> for Code {
+    fn from(tokens: TokenStream) -> Code {
+        let mut code = Code::default();
+        code.push_tokens(tokens);
+        code
+    }
+}
+
+impl From<syn::Item> for Code {
+    fn from(item: syn::Item) -> Code {
+        let mut code = Code::default();
+        code.push(item);
+        code
+    }
+}
+
+/// Prints one part of a file. Tokens are parsed and printed one top-level item at a time
+/// (and dropped as they go), so the syntax tree in memory is that of one item, not of a
+/// whole part: the polymorphic enum of Graph's `entity` and its impls are a megabyte of
+/// code.
+pub(crate) fn format_part(code: impl Into<Code>, what: &str) -> Result<String> {
     let mut text = String::new();
-    for item in split_items(tokens) {
-        let file: syn::File = syn::parse2(item).map_err(|e| {
-            Error::new(
-                ErrorKind::Internal,
-                format!("internal error: generated code for {what} does not parse: {e}"),
-            )
-            .named(what)
-        })?;
-        text.push_str(&prettyplease::unparse(&file));
+    for chunk in code.into().0 {
+        match chunk {
+            Chunk::Tree(file) => text.push_str(&prettyplease::unparse(&file)),
+            Chunk::Tokens(tokens) => {
+                for item in split_items(tokens) {
+                    text.push_str(&prettyplease::unparse(&parse(item, what)?));
+                }
+            }
+        }
     }
     Ok(space_items(&text))
+}
+
+/// Parses emitted tokens; a failure is a bug of the emitter of `what`.
+fn parse(tokens: TokenStream, what: &str) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("internal error: generated code for {what} does not parse: {e}"),
+        )
+        .named(what)
+    })
 }
 
 /// Splits tokens into top-level items: an item ends with a `;` or with a `{ ... }` block
@@ -87,9 +201,9 @@ fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
 pub(crate) fn stream_parts<T: Sync>(
     sink: &mut dyn TextSink,
     info: &CrateInfo,
-    head: TokenStream,
+    head: Code,
     items: &[T],
-    make: impl Fn(&T) -> TokenStream + Sync,
+    make: impl Fn(&T) -> Code + Sync,
     weight: impl Fn(&T) -> usize + Sync,
     what: &str,
 ) -> Result<()> {
@@ -284,6 +398,42 @@ mod tests {
         }
     }
 
+    /// Built items and tokens print in the order they were added, each gated alike, and a
+    /// built item prints as its tokens parsed would.
+    #[test]
+    fn trees_and_tokens_print_in_order_and_gate_alike() {
+        let built = |name: &str| {
+            super::super::syntax::type_alias(
+                vec![super::super::syntax::doc(" Built.")],
+                format_ident!("{name}"),
+                super::super::syntax::path_type(super::super::syntax::path_of(&["u8"])),
+            )
+        };
+        let mut code = Code::from(built("A"));
+        code.push_tokens(quote! {
+            /// Parsed.
+            pub type B = u8;
+        });
+        code.push(built("C"));
+        let gate = super::super::syntax::cfg(Some("x"));
+        let text = format_part(code.gated(gate), "test.rs").expect("formats");
+        let expected = format_part(
+            quote! {
+                #[cfg(feature = "x")] /// Built.
+                pub type A = u8;
+                #[cfg(feature = "x")] /// Parsed.
+                pub type B = u8;
+                #[cfg(feature = "x")] /// Built.
+                pub type C = u8;
+            },
+            "test.rs",
+        )
+        .expect("formats");
+        assert_eq!(text, expected);
+        assert!(text.find("type A").unwrap() < text.find("type B").unwrap());
+        assert!(text.find("type B").unwrap() < text.find("type C").unwrap());
+    }
+
     /// Items come out in order whatever the threads do, and two heavy items are never
     /// built and formatted at the same time.
     #[test]
@@ -296,7 +446,7 @@ mod tests {
         stream_parts(
             &mut text,
             &info(),
-            quote! {},
+            Code::default(),
             &items,
             |i| {
                 let f = format_ident!("f{i}");
@@ -306,7 +456,7 @@ mod tests {
                     std::thread::sleep(std::time::Duration::from_millis(1));
                     in_flight.fetch_sub(1, Ordering::SeqCst);
                 }
-                quote! { fn #f() {} }
+                quote! { fn #f() {} }.into()
             },
             heavy,
             "test.rs",
@@ -329,12 +479,12 @@ mod tests {
         let err = stream_parts(
             &mut text,
             &info(),
-            quote! {},
+            Code::default(),
             &items,
             |i| {
                 assert_ne!(*i, 4, "emitter bug");
                 let f = format_ident!("f{i}");
-                quote! { fn #f() {} }
+                quote! { fn #f() {} }.into()
             },
             |_| HEAVY,
             "test.rs",

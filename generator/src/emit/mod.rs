@@ -1,7 +1,8 @@
-//! Stage 5: emit tokens and format them.
+//! Stage 5: emit code and format it.
 //!
-//! Code is built with `quote`, parsed into a `syn::File` and printed by `prettyplease`, so
-//! every generated file is syntactically valid and formatted the same way on every machine.
+//! Code is built as `syn` syntax trees (`syntax`), or with `quote` and parsed into one, and
+//! printed by `prettyplease`, so every generated file is syntactically valid and formatted
+//! the same way on every machine.
 
 mod client;
 mod docs;
@@ -11,6 +12,7 @@ mod models;
 mod package;
 mod request;
 mod request_facts;
+mod syntax;
 
 pub(crate) use client::client_files;
 pub use client::client_crate;
@@ -19,7 +21,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub(crate) use docs::sanitize;
-pub(crate) use format::{format_part, stream_parts};
+pub(crate) use format::{format_part, stream_parts, Code};
 
 use crate::error::Result;
 use crate::model::{TypeId, TypeKind};
@@ -92,11 +94,6 @@ pub(crate) fn gate_with(attr: TokenStream, tokens: TokenStream) -> TokenStream {
     quote!(#(#attr #items)*)
 }
 
-/// `tokens` with every top-level item compiled only with `feature`.
-pub(crate) fn gate(feature: Option<&str>, tokens: TokenStream) -> TokenStream {
-    gate_with(cfg_attr(feature), tokens)
-}
-
 /// The home feature of a type, when the crate has area features.
 fn home<'p>(plan: &'p Plan<'_>, id: TypeId) -> Option<&'p str> {
     plan.features.as_ref().and_then(|f| f.home_feature(id))
@@ -113,13 +110,13 @@ fn header(info: &CrateInfo) -> String {
     .join("\n")
 }
 
-/// Formats `tokens` as a Rust file with the generated header.
-pub(crate) fn render(info: &CrateInfo, tokens: TokenStream, what: &str) -> Result<String> {
-    Ok(format!("{}\n{}", header(info), format_part(tokens, what)?))
+/// Formats `code` as a Rust file with the generated header.
+pub(crate) fn render(info: &CrateInfo, code: impl Into<Code>, what: &str) -> Result<String> {
+    Ok(format!("{}\n{}", header(info), format_part(code, what)?))
 }
 
-/// Emits the tokens of one part of a type of a namespace module.
-type ItemFn = fn(&Plan, usize, TypeId, Piece) -> TokenStream;
+/// Emits the code of one part of a type of a namespace module.
+type ItemFn = fn(&Plan, usize, TypeId, Piece) -> Code;
 
 /// The parts of a file: a type, and the parts of its `Any<Base>` enum when it has one.
 type Parts = Vec<(TypeId, Piece)>;
@@ -141,17 +138,20 @@ struct ModuleItems {
 }
 
 /// The imports every model file starts with.
-fn file_imports() -> TokenStream {
-    let edm = runtime_items::EDM.path();
-    let model = runtime_items::MODEL.path();
-    quote! {
-        #[allow(unused_imports)]
-        use super::*;
-        #[allow(unused_imports)]
-        use #edm;
-        #[allow(unused_imports)]
-        use #model;
+fn file_imports() -> Code {
+    let mut code = Code::default();
+    for name in ["models.imports.super", "models.imports.edm", "models.imports.model"] {
+        code.push(syntax::template(name, || {
+            let edm = runtime_items::EDM.path();
+            let model = runtime_items::MODEL.path();
+            match name {
+                "models.imports.super" => quote!(#[allow(unused_imports)] use super::*;),
+                "models.imports.edm" => quote!(#[allow(unused_imports)] use #edm;),
+                _ => quote!(#[allow(unused_imports)] use #model;),
+            }
+        }));
     }
+    code
 }
 
 /// Generated files stay under about this size, so editors, rust-analyzer and code review
@@ -310,7 +310,8 @@ pub(crate) fn models_files<'a>(
             files: parts,
         } = module;
         let dir = format!("src/{mod_ident}");
-        let mut decls = Vec::new();
+        let mut module_file = Code::default();
+        module_file.push_inner(syntax::inner_doc(doc.trim_start()));
         for file in parts {
             let name = file.name.clone();
             let file_ident = ident(&name);
@@ -319,17 +320,15 @@ pub(crate) fn models_files<'a>(
             let names_items = file.ids.iter().any(|(_, piece)| {
                 matches!(piece, Piece::Type | Piece::Any(AnyPart::Enum))
             });
-            // With area features a file may hold nothing the enabled features compile.
-            let allow = if plan.features.is_some() {
-                quote!(#[allow(unused_imports)])
-            } else {
-                quote!()
-            };
-            let reexport = names_items.then(|| quote!(#allow pub use #file_ident::*;));
-            decls.push(quote! {
-                mod #file_ident;
-                #reexport
-            });
+            module_file.push(syntax::module_decl(file_ident.clone()));
+            if names_items {
+                // With area features a file may hold nothing the enabled features compile.
+                let allow = plan
+                    .features
+                    .is_some()
+                    .then(|| syntax::list_attr("allow", quote!(unused_imports)));
+                module_file.push(syntax::glob_reexport(allow.into_iter().collect(), file_ident));
+            }
             let path = format!("{dir}/{name}.rs");
             let what = path.clone();
             files.push(PendingFile::new(path, move |sink| {
@@ -339,20 +338,17 @@ pub(crate) fn models_files<'a>(
                     info,
                     file_imports(),
                     &file.ids,
-                    |(id, piece)| gate(home(plan, *id), item(plan, index, *id, *piece)),
+                    |(id, piece)| {
+                        item(plan, index, *id, *piece).gated(syntax::cfg(home(plan, *id)))
+                    },
                     |(id, piece)| models::weight(plan, *id, *piece),
                     &what,
                 )
             }));
         }
-        let doc = doc.trim_start();
-        let tokens = quote! {
-            #![doc = #doc]
-            #(#decls)*
-        };
         files.push(PendingFile::ready(OutputFile::new(
             format!("{dir}/mod.rs"),
-            render(info, tokens, &format!("{dir}/mod.rs"))?,
+            render(info, module_file, &format!("{dir}/mod.rs"))?,
         )));
         module_decls.push(mod_ident);
     }
@@ -368,7 +364,8 @@ pub(crate) fn models_files<'a>(
 /// same modules as the models crate, and `pub mod client { ... }` when `client` is given.
 /// The file has no inner attributes, so it can be included anywhere.
 pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -> Result<String> {
-    let mut modules = Vec::new();
+    const WHAT: &str = "the generated module";
+    let mut models = Vec::new();
     let mut idents = Vec::new();
     for module in model_modules(plan) {
         let ModuleItems {
@@ -377,33 +374,45 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
             index,
             files: parts,
         } = module;
-        let inner = parts.into_iter().map(|file| {
+        let mut inner = Vec::new();
+        for file in parts {
             let file_ident = ident(&file.name);
-            let imports = file_imports();
-            let items = file
-                .ids
-                .iter()
-                .map(|(id, piece)| (file.item)(plan, index, *id, *piece));
-            let tokens = quote!(#imports #(#items)*);
-            quote! {
-                mod #file_ident {
-                    #tokens
-                }
-                pub use #file_ident::*;
+            let mut code = file_imports();
+            for (id, piece) in &file.ids {
+                code.append((file.item)(plan, index, *id, *piece));
             }
-        });
-        modules.push(quote! {
-            #[doc = #doc]
-            #[allow(deprecated)]
-            pub mod #mod_ident {
-                #(#inner)*
-            }
-        });
+            let items = code.into_items(WHAT)?;
+            inner.push(syntax::inline_module(None, file_ident.clone(), items));
+            inner.push(syntax::glob_reexport(Vec::new(), file_ident));
+        }
+        let attrs = vec![
+            syntax::doc(&doc),
+            syntax::list_attr("allow", quote!(deprecated)),
+        ];
+        models.push(syntax::inline_module(Some(attrs), mod_ident.clone(), inner));
         idents.push(mod_ident);
     }
-    let reexport = idents.get(plan.primary).map(|m| quote!(pub use #m::*;));
-    let models_doc = format!(" Typed models generated from `{}`.", info.source);
+    if let Some(primary) = idents.get(plan.primary) {
+        models.push(syntax::glob_reexport(Vec::new(), primary.clone()));
+    }
     let edm = runtime_items::EDM.path();
+    models.extend(
+        Code::from(quote! {
+            /// The EDM primitive types the models use.
+            pub use #edm;
+        })
+        .into_items(WHAT)?,
+    );
+    let models_doc = format!(" Typed models generated from `{}`.", info.source);
+    let models_attrs = vec![
+        syntax::doc(&models_doc),
+        syntax::list_attr("allow", quote!(deprecated)),
+    ];
+    let mut code = Code::from(syntax::inline_module(
+        Some(models_attrs),
+        ident("models"),
+        models,
+    ));
     let runtime_crate = runtime_items::crate_root();
     let runtime_reexport = runtime_items::reexport_name();
     let client_tokens = match client {
@@ -427,18 +436,8 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
         }
         None => quote!(),
     };
-    let tokens = quote! {
-        #[doc = #models_doc]
-        #[allow(deprecated)]
-        pub mod models {
-            #(#modules)*
-            #reexport
-            /// The EDM primitive types the models use.
-            pub use #edm;
-        }
-        #client_tokens
-    };
-    render(info, tokens, "the generated module")
+    code.push_tokens(client_tokens);
+    render(info, code, WHAT)
 }
 
 /// The README as crate docs (its example is the crate's doctest). With area features the
