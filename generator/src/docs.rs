@@ -100,6 +100,12 @@ impl DocsOverlay {
         Ok(DocsOverlay { entries })
     }
 
+    /// The targets of the entries (`ns.Type/property`, ...): what a lazily resolved model
+    /// fills before the overlay applies ([`Model::fill_named`]).
+    pub(crate) fn targets(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
     /// Merges the overlay into `model`. Returns one warning per entry that matches nothing
     /// (unless it is marked `optional`), with the closest target when there is one.
     pub(crate) fn apply(&self, model: &mut Model) -> Vec<String> {

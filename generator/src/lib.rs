@@ -600,11 +600,26 @@ impl Generator {
                 documents.documents.push(doc);
             }
         }
-        let mut model =
-            timed(&mut timings, "resolve", || model::resolve_all(&documents)).map_err(in_input)?;
-        drop(documents);
+        // Selecting everything resolves everything at once; roots resolve the members of
+        // only the types the overrides, the docs overlay and selection read
+        // (`model::resolve_lazy`, ARCHITECTURE.md).
+        let all = self.all || (self.roots.is_none() && !is_graph);
+        let mut model = timed(&mut timings, "resolve", || {
+            if all {
+                model::resolve_all(&documents)
+            } else {
+                model::resolve_lazy(documents)
+            }
+        })
+        .map_err(in_input)?;
         let overrides = timed(&mut timings, "overrides", || -> Result<Vec<String>> {
             let mut report = Vec::new();
+            let fixes = graph_fixes.iter().flat_map(|f| f.type_names());
+            let user = user_overrides.iter().flat_map(|(u, _)| u.type_names());
+            let documented = docs.iter().flat_map(|d| d.targets());
+            model
+                .fill_named(fixes.chain(user).chain(documented))
+                .map_err(in_input)?;
             if let Some(fixes) = &graph_fixes {
                 let applied = fixes.apply_where_present(&mut model)?;
                 report.extend(
@@ -629,12 +644,16 @@ impl Generator {
             // service everything it declares.
             match (&self.roots, self.all, is_graph) {
                 (_, true, _) | (None, false, false) => Ok(select::select_all(&model)),
-                (Some(roots), false, _) => select::select(&model, roots).map_err(in_input),
+                (Some(roots), false, _) => {
+                    select::select_filling(&mut model, roots).map_err(in_input)
+                }
                 (None, false, true) => {
-                    select::select(&model, &Root::synchronization()).map_err(in_input)
+                    select::select_filling(&mut model, &Root::synchronization()).map_err(in_input)
                 }
             }
         })?;
+        // The documents are not needed once selection has filled what it reads.
+        model.release();
         let mut seen = std::collections::HashSet::new();
         read.retain(|p| seen.insert(p.clone()));
         Ok(Selected {

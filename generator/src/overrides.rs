@@ -203,6 +203,26 @@ impl Overrides {
         })
     }
 
+    /// Every type name the entries mention (owners, targets, bindings, bodies, bases), as
+    /// written: what a lazily resolved model fills before the entries apply
+    /// ([`Model::fill_named`]), so an entry finds its type's members.
+    pub fn type_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for add in &self.add_entity_type {
+            names.extend(add.base.as_deref());
+        }
+        for add in &self.add_navigation {
+            names.extend([add.owner.as_str(), add.type_name.as_str()]);
+        }
+        names.extend(self.update_method.iter().map(|u| u.target.as_str()));
+        for add in &self.add_operation {
+            names.push(&add.binding);
+            names.extend(add.body.iter().chain(&add.response).map(String::as_str));
+        }
+        names.extend(self.path_address.iter().map(|p| p.binding.as_str()));
+        names
+    }
+
     /// Applies the overrides to `model`; returns one line per entry saying what happened.
     /// An entry whose target is not in the model is an error.
     pub fn apply(&self, model: &mut Model) -> Result<Vec<String>> {

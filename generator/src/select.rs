@@ -142,7 +142,8 @@ pub fn select_all(model: &Model) -> Selection {
     // reached only as a value inside a payload joins like any other.
     while !pending.is_empty() {
         let mut values = BTreeSet::new();
-        close(model, &mut sel, pending, &mut values);
+        close(&mut &*model, &mut sel, pending, &mut values)
+            .expect("a model resolved whole needs no filling");
         pending = values
             .into_iter()
             .filter(|t| !sel.types.contains(t))
@@ -151,13 +152,52 @@ pub fn select_all(model: &Model) -> Selection {
     sel
 }
 
-/// Selects what `roots` reach.
+/// How selection reads types: a model resolved whole as it is, one from
+/// [`crate::model::resolve_lazy`] after filling each type whose members it reads.
+trait Types {
+    fn model(&self) -> &Model;
+    /// Makes the members of `id` (and of its base types) readable.
+    fn need(&mut self, id: TypeId) -> Result<()>;
+}
+
+impl Types for &Model {
+    fn model(&self) -> &Model {
+        self
+    }
+
+    fn need(&mut self, _: TypeId) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl Types for &mut Model {
+    fn model(&self) -> &Model {
+        self
+    }
+
+    fn need(&mut self, id: TypeId) -> Result<()> {
+        self.fill(&[id])
+    }
+}
+
+/// Selects what `roots` reach in a model resolved whole.
 pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
+    select_in(model, roots)
+}
+
+/// Selects what `roots` reach in a model from [`crate::model::resolve_lazy`], filling the
+/// types selection reads (and only those).
+pub fn select_filling(model: &mut Model, roots: &[Root]) -> Result<Selection> {
+    select_in(model, roots)
+}
+
+fn select_in(mut m: impl Types, roots: &[Root]) -> Result<Selection> {
     let mut sel = Selection::default();
     let mut pending: Vec<TypeId> = Vec::new();
     for root in roots {
         match root {
             Root::Type(name) => {
+                let model = m.model();
                 let id = find_type(model, name).ok_or_else(|| {
                     let names: Vec<String> =
                         model.types.iter().map(|t| t.qualified_name()).collect();
@@ -173,14 +213,14 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
                 pending.push(id);
             }
             Root::Path(path) => {
-                let p = resolve_path(model, path)?;
+                let p = resolve_path(&mut m, path)?;
                 pending.push(p.target());
                 sel.paths.push(p);
             }
         }
     }
     let mut values = BTreeSet::new();
-    close(model, &mut sel, pending, &mut values);
+    close(&mut m, &mut sel, pending, &mut values)?;
     // The entity types a path starts from or passes through, and those reached only as a
     // value inside a payload (a structural property, a complex type's navigation: an
     // action's result holding an `application`, not an address the client can navigate
@@ -193,7 +233,7 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
     while !passed.is_empty() {
         let mut added = Vec::new();
         for ty in passed {
-            for t in model.lineage(ty) {
+            for t in m.model().lineage(ty) {
                 if !sel.types.contains(&t) && sel.shallow.insert(t) {
                     added.push(t);
                 }
@@ -203,13 +243,14 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
         // Their structural property types, the ordinary way.
         let mut pending: Vec<TypeId> = Vec::new();
         for t in added {
-            if let Some(s) = model.ty(t).structured() {
+            m.need(t)?;
+            if let Some(s) = m.model().ty(t).structured() {
                 pending.extend(s.properties.iter().filter_map(|p| p.ty.type_id()));
             }
         }
         pending.retain(|t| !sel.types.contains(t));
         let mut values = BTreeSet::new();
-        close(model, &mut sel, pending, &mut values);
+        close(&mut m, &mut sel, pending, &mut values)?;
         passed = values
             .into_iter()
             .filter(|t| !sel.types.contains(t))
@@ -223,16 +264,18 @@ pub fn select(model: &Model, roots: &[Root]) -> Result<Selection> {
 /// to a fixpoint. Entity types reached only as a structural property's type or through a
 /// complex type's navigation go to `values` instead, for the caller to select shallowly.
 fn close(
-    model: &Model,
+    m: &mut impl Types,
     sel: &mut Selection,
     mut pending: Vec<TypeId>,
     values: &mut BTreeSet<TypeId>,
-) {
+) -> Result<()> {
     loop {
         while let Some(id) = pending.pop() {
             if !sel.types.insert(id) {
                 continue;
             }
+            m.need(id)?;
+            let model = m.model();
             let ty = model.ty(id);
             if let Some(s) = ty.structured() {
                 pending.extend(s.base);
@@ -255,6 +298,7 @@ fn close(
             }
         }
         let before = sel.operations.len();
+        let model = m.model();
         for (i, op) in model.operations.iter().enumerate() {
             let Some(binding) = op.binding.as_ref().and_then(TypeRef::type_id) else {
                 continue;
@@ -278,7 +322,7 @@ fn close(
             }
         }
         if pending.is_empty() && sel.operations.len() == before {
-            break;
+            return Ok(());
         }
     }
 }
@@ -295,7 +339,8 @@ fn find_type(model: &Model, name: &str) -> Option<TypeId> {
     model.find_type(&canonical)
 }
 
-fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
+fn resolve_path(m: &mut impl Types, path: &str) -> Result<PathRoot> {
+    let model = m.model();
     let config = |msg: String| Error::new(ErrorKind::Config, msg).named(path);
     let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_key = |s: &str| s.starts_with('{') && s.ends_with('}');
@@ -333,7 +378,7 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
         })?;
     // After a collection (an entity set, a collection-valued navigation) a navigation
     // needs the key of one item first: `servicePrincipals/{id}/synchronization`.
-    check_keys(model, path, &raw, set_type, !singleton)?;
+    check_keys(m, path, &raw, set_type, !singleton)?;
     let mut root = PathRoot {
         container,
         set: first.to_string(),
@@ -343,6 +388,8 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
     };
     let mut current = set_type;
     for seg in segments {
+        m.need(current)?;
+        let model = m.model();
         let nav = model
             .all_navigations(current)
             .into_iter()
@@ -376,7 +423,7 @@ fn resolve_path(model: &Model, path: &str) -> Result<PathRoot> {
 /// Every navigation after a collection segment must follow a key segment (`{id}`), and a
 /// key segment must follow a collection.
 fn check_keys(
-    model: &Model,
+    m: &mut impl Types,
     path: &str,
     raw: &[&str],
     set_type: TypeId,
@@ -401,6 +448,8 @@ fn check_keys(
                 "root path `{path}`: `{previous}` is a collection; name one item with a key before `{seg}` (`{previous}/{{id}}/{seg}`)"
             )));
         }
+        m.need(current)?;
+        let model = m.model();
         let Some((_, nav)) = model
             .all_navigations(current)
             .into_iter()

@@ -8,7 +8,7 @@ mod resolve;
 // `AlternateKey` is named only by the tests (feature `internals`).
 #[allow(unused_imports)]
 pub use annotations::{AlternateKey, AnnotationData, Annotations, RequestDoc, RequestFacts, Revision};
-pub use resolve::{resolve, resolve_all};
+pub use resolve::{resolve, resolve_all, resolve_lazy};
 
 use std::collections::HashMap;
 
@@ -148,6 +148,9 @@ pub struct Model {
     /// Whether the main document is Microsoft Graph's ([`crate::csdl::Document::is_graph`]):
     /// the client follows Graph's URL conventions where OData leaves a choice.
     pub graph: bool,
+    /// What a model from [`resolve_lazy`] keeps to resolve the members of more types
+    /// ([`Model::fill`]); `None` for a model resolved whole, and once released.
+    pending: Option<Box<resolve::Pending>>,
 }
 
 /// A request on an entity that the metadata does not describe (not an OData action or
@@ -408,6 +411,44 @@ pub struct OperationImport {
 }
 
 impl Model {
+    /// Resolves the members (properties, navigations, enum members, annotations) of `ids`
+    /// and of their base types, with the checks that need them, when this model came from
+    /// [`resolve_lazy`]; does nothing for types already resolved. Read a type's members
+    /// only after filling it: until then its lists are empty.
+    pub fn fill(&mut self, ids: &[TypeId]) -> crate::error::Result<()> {
+        resolve::fill(self, ids)
+    }
+
+    /// [`Model::fill`] for the types that targets name: a qualified type name, optionally
+    /// in `Collection(...)` and followed by `/member` (`ns.Type/property`); a target that
+    /// names no type (an operation, a container) is skipped.
+    pub fn fill_named<'a>(
+        &mut self,
+        targets: impl IntoIterator<Item = &'a str>,
+    ) -> crate::error::Result<()> {
+        if self.pending.is_none() {
+            return Ok(());
+        }
+        let ids: Vec<TypeId> = targets
+            .into_iter()
+            .filter_map(|t| {
+                let t = t.trim();
+                let t = t
+                    .strip_prefix("Collection(")
+                    .and_then(|t| t.strip_suffix(')'))
+                    .unwrap_or(t);
+                self.find_type(t.split(['/', '(']).next().unwrap_or(t))
+            })
+            .collect();
+        self.fill(&ids)
+    }
+
+    /// Drops what [`resolve_lazy`] kept to fill more types (the documents): the members
+    /// of types not filled by then stay empty.
+    pub fn release(&mut self) {
+        self.pending = None;
+    }
+
     /// The type with this id.
     pub fn ty(&self, id: TypeId) -> &Type {
         &self.types[id.0]

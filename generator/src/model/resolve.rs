@@ -13,6 +13,11 @@ use super::*;
 use crate::csdl::{self, Document, Loaded, LoadedDocument};
 use crate::error::{Error, ErrorKind, Pos, Result, Warning};
 
+mod lazy;
+
+pub use lazy::{resolve_lazy, Pending};
+pub(super) use lazy::fill;
+
 /// Resolves a single document (no references followed).
 pub fn resolve(doc: &Document) -> Result<Model> {
     resolve_all(&Loaded::single(doc.clone()))
@@ -43,6 +48,7 @@ pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
 }
 
 /// What names mean inside one document.
+#[derive(Debug, Clone)]
 struct Scope {
     /// Namespace or alias -> namespace.
     aliases: HashMap<String, String>,
@@ -62,7 +68,28 @@ struct Resolver<'d> {
     /// Properties typed as untyped JSON because their type's document is unavailable:
     /// `(owner, property)` to the namespace. A key that ends at one is an error.
     missing_types: HashMap<(TypeId, String), String>,
+    /// Where each type is declared (by `TypeId`).
+    decls: Vec<Decl>,
+    /// Set when types are resolved on demand (`resolve_lazy`): what is done and what waits.
+    lazy: Option<lazy::Progress>,
     model: Model,
+}
+
+/// Where a type is declared: document, schema, list and position in it.
+#[derive(Debug, Clone, Copy)]
+struct Decl {
+    doc: usize,
+    schema: usize,
+    kind: DeclKind,
+    index: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeclKind {
+    Entity,
+    Complex,
+    Enum,
+    Definition,
 }
 
 /// Operations and containers by qualified name, for resolving annotation targets.
@@ -84,6 +111,9 @@ enum Subject {
     EntitySet(usize, usize),
     Singleton(usize, usize),
     Import(usize, usize),
+    /// A type, or a member of it, whose members are resolved later (`resolve_lazy`): the
+    /// block is attached when they are.
+    Later(TypeId),
 }
 
 impl<'d> Resolver<'d> {
@@ -143,6 +173,8 @@ impl<'d> Resolver<'d> {
             type_ids: HashMap::new(),
             type_docs: Vec::new(),
             missing_types: HashMap::new(),
+            decls: Vec::new(),
+            lazy: None,
             model,
         })
     }
@@ -322,21 +354,60 @@ impl<'d> Resolver<'d> {
     }
 
     fn register_types(&mut self) -> Result<()> {
-        for (d, schema) in self.schemas() {
+        // Sized once: growing them type by type rehashed and copied every entry several
+        // times (Graph declares about 4,000 types).
+        let schemas = self.schemas();
+        let count: usize = (schemas.iter())
+            .map(|(_, s)| {
+                s.entity_types.len()
+                    + s.complex_types.len()
+                    + s.enum_types.len()
+                    + s.type_definitions.len()
+            })
+            .sum();
+        self.type_ids.reserve(count);
+        self.type_docs.reserve(count);
+        self.decls.reserve(count);
+        self.model.types.reserve(count);
+        let mut schema_index = (usize::MAX, 0);
+        for (d, schema) in schemas {
             self.scope = d;
-            let names = schema
-                .entity_types
-                .iter()
-                .chain(&schema.complex_types)
-                .map(|t| (&t.name, t.pos))
-                .chain(schema.enum_types.iter().map(|t| (&t.name, t.pos)))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos)));
+            schema_index = if schema_index.0 == d {
+                (d, schema_index.1 + 1)
+            } else {
+                (d, 0)
+            };
+            let decl = |kind, index| Decl {
+                doc: d,
+                schema: schema_index.1,
+                kind,
+                index,
+            };
+            let entities = schema.entity_types.iter().enumerate();
+            let names = entities
+                .map(|(i, t)| (&t.name, t.pos, decl(DeclKind::Entity, i)))
+                .chain(
+                    (schema.complex_types.iter().enumerate())
+                        .map(|(i, t)| (&t.name, t.pos, decl(DeclKind::Complex, i))),
+                )
+                .chain(
+                    (schema.enum_types.iter().enumerate())
+                        .map(|(i, t)| (&t.name, t.pos, decl(DeclKind::Enum, i))),
+                )
+                .chain(
+                    (schema.type_definitions.iter().enumerate())
+                        .map(|(i, t)| (&t.name, t.pos, decl(DeclKind::Definition, i))),
+                );
             // Document order, so a duplicate is reported at its second definition.
-            let mut names: Vec<(&String, Pos)> = names.collect();
-            names.sort_by_key(|(_, pos)| *pos);
-            for (name, pos) in names {
+            let mut names: Vec<(&String, Pos, Decl)> = names.collect();
+            names.sort_by_key(|(_, pos, _)| *pos);
+            for (name, pos, decl) in names {
                 check_simple_identifier(name, pos)?;
-                let qualified = format!("{}.{}", schema.namespace, name);
+                // Built directly: `format!` costs several times as much per type.
+                let mut qualified = String::with_capacity(schema.namespace.len() + 1 + name.len());
+                qualified.push_str(&schema.namespace);
+                qualified.push('.');
+                qualified.push_str(name);
                 if self.type_ids.contains_key(&qualified) {
                     return Err(Error::new(
                         ErrorKind::Csdl,
@@ -348,6 +419,7 @@ impl<'d> Resolver<'d> {
                 let id = TypeId(self.model.types.len());
                 self.type_ids.insert(qualified, id);
                 self.type_docs.push(d);
+                self.decls.push(decl);
                 self.model.types.push(Type {
                     namespace: schema.namespace.clone(),
                     name: name.clone(),
@@ -397,20 +469,7 @@ impl<'d> Resolver<'d> {
             }
             for d in &schema.type_definitions {
                 let id = self.type_ids[&format!("{}.{}", schema.namespace, d.name)];
-                let underlying = match self.type_ref(&d.underlying_type, d.pos)? {
-                    TypeRef {
-                        collection: false,
-                        target: Target::Primitive(p),
-                    } => p,
-                    _ => {
-                        return Err(Error::new(
-                            ErrorKind::Csdl,
-                            "a type definition's underlying type must be a primitive type",
-                        )
-                        .at(d.pos)
-                        .named(&d.name))
-                    }
-                };
+                let underlying = self.definition(d)?;
                 let annotations = self.collect(&d.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = TypeKind::Definition(underlying);
@@ -418,6 +477,22 @@ impl<'d> Resolver<'d> {
             }
         }
         Ok(())
+    }
+
+    /// The primitive type a type definition stands for.
+    fn definition(&self, d: &csdl::TypeDefinition) -> Result<Primitive> {
+        match self.type_ref(&d.underlying_type, d.pos)? {
+            TypeRef {
+                collection: false,
+                target: Target::Primitive(p),
+            } => Ok(p),
+            _ => Err(Error::new(
+                ErrorKind::Csdl,
+                "a type definition's underlying type must be a primitive type",
+            )
+            .at(d.pos)
+            .named(&d.name)),
+        }
     }
 
     /// An entity or complex type. An identical repeated property or navigation is merged
@@ -428,6 +503,14 @@ impl<'d> Resolver<'d> {
         entity: bool,
         warnings: &mut Vec<Warning>,
     ) -> Result<Structured> {
+        let mut s = self.shell(t)?;
+        self.members(t, &mut s, warnings)?;
+        no_key_on_complex(t, entity, &s)?;
+        Ok(s)
+    }
+
+    /// An entity or complex type without its members: base type, flags and key.
+    fn shell(&self, t: &csdl::StructuredType) -> Result<Structured> {
         let base = match &t.base_type {
             Some(b) => {
                 if let Some(ns) = self.unavailable_namespace(b) {
@@ -457,11 +540,7 @@ impl<'d> Resolver<'d> {
             }
             None => None,
         };
-        // Member name -> (declaration index, model index) among properties (`Ok`) or
-        // navigations (`Err`).
-        type Slot = (usize, usize);
-        let mut seen: BTreeMap<&str, std::result::Result<Slot, Slot>> = BTreeMap::new();
-        let mut s = Structured {
+        Ok(Structured {
             base,
             is_abstract: t.is_abstract,
             open: t.open_type,
@@ -469,7 +548,21 @@ impl<'d> Resolver<'d> {
             key: t.key.clone(),
             key_aliases: t.key_aliases.clone(),
             ..Structured::default()
-        };
+        })
+    }
+
+    /// The properties and navigations of `t`, into `s`. An identical repeated one is
+    /// merged (a warning in `warnings`); one that differs is an error.
+    fn members(
+        &self,
+        t: &csdl::StructuredType,
+        s: &mut Structured,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<()> {
+        // Member name -> (declaration index, model index) among properties (`Ok`) or
+        // navigations (`Err`).
+        type Slot = (usize, usize);
+        let mut seen: BTreeMap<&str, std::result::Result<Slot, Slot>> = BTreeMap::new();
         for (declared, p) in t.properties.iter().enumerate() {
             check_simple_identifier(&p.name, p.pos)?;
             if let Some(&earlier) = seen.get(p.name.as_str()) {
@@ -523,15 +616,7 @@ impl<'d> Resolver<'d> {
                 annotations: self.collect(&n.annotations),
             });
         }
-        if !entity && !s.key.is_empty() {
-            return Err(
-                Error::new(ErrorKind::Csdl, "a complex type cannot have a key")
-                    .at(t.pos)
-                    .named(&t.name),
-            );
-        }
-        // Key properties may be inherited: they are checked once base types are known.
-        Ok(s)
+        Ok(())
     }
 
     /// An enum type. A member repeated with the same value is merged (a warning in
@@ -542,26 +627,21 @@ impl<'d> Resolver<'d> {
         namespace: &str,
         warnings: &mut Vec<Warning>,
     ) -> Result<Enum> {
-        let underlying = match e.underlying_type.as_deref() {
-            None => Primitive::Int32,
-            Some(u) => match u.strip_prefix("Edm.").and_then(Primitive::from_edm) {
-                Some(
-                    p @ (Primitive::Byte
-                    | Primitive::SByte
-                    | Primitive::Int16
-                    | Primitive::Int32
-                    | Primitive::Int64),
-                ) => p,
-                _ => {
-                    return Err(Error::new(
-                        ErrorKind::Csdl,
-                        format!("enum underlying type `{u}` is not an integer type"),
-                    )
-                    .at(e.pos)
-                    .named(format!("{namespace}.{}", e.name)))
-                }
-            },
-        };
+        let underlying = enum_underlying(e, namespace)?;
+        Ok(Enum {
+            is_flags: e.is_flags,
+            members: self.enum_members(e, &underlying, warnings)?,
+            underlying,
+        })
+    }
+
+    /// The members of enum type `e`, checked against its underlying type.
+    fn enum_members(
+        &self,
+        e: &csdl::EnumType,
+        underlying: &Primitive,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<Member>> {
         let (min, max): (i64, i64) = match underlying {
             Primitive::Byte => (0, u8::MAX.into()),
             Primitive::SByte => (i8::MIN.into(), i8::MAX.into()),
@@ -605,11 +685,7 @@ impl<'d> Resolver<'d> {
                 annotations: self.collect(&m.annotations),
             });
         }
-        Ok(Enum {
-            underlying,
-            is_flags: e.is_flags,
-            members,
-        })
+        Ok(members)
     }
 
     fn check_bases(&mut self) -> Result<()> {
@@ -617,211 +693,248 @@ impl<'d> Resolver<'d> {
         for i in 0..n {
             // Errors name the file of the type being checked.
             self.scope = self.type_docs[i];
-            let ty = &self.model.types[i];
-            let Some(s) = ty.structured() else { continue };
-            // Navigation targets declared after their owner are checked here.
-            for nav in &s.navigations {
-                if let Some(id) = nav.ty.type_id() {
-                    if !self.model.types[id.0].is_entity() {
-                        return Err(Error::new(
-                            ErrorKind::Csdl,
-                            format!(
-                                "navigation property `{}.{}` must target an entity type",
-                                ty.name, nav.name
-                            ),
-                        )
-                        .at(nav.pos)
-                        .named(self.model.types[id.0].qualified_name()));
-                    }
+            self.check_navigation_targets(i)?;
+            self.check_base(i)?;
+        }
+        self.link_derived();
+        for i in 0..n {
+            self.scope = self.type_docs[i];
+            self.check_inherited(i)?;
+        }
+        for i in 0..n {
+            self.scope = self.type_docs[i];
+            self.check_keys(i)?;
+        }
+        Ok(())
+    }
+
+    /// Navigation targets are entity types (those declared after their owner are checked
+    /// here, once every type is known).
+    fn check_navigation_targets(&self, i: usize) -> Result<()> {
+        let ty = &self.model.types[i];
+        let Some(s) = ty.structured() else {
+            return Ok(());
+        };
+        // Navigation targets declared after their owner are checked here.
+        for nav in &s.navigations {
+            if let Some(id) = nav.ty.type_id() {
+                if !self.model.types[id.0].is_entity() {
+                    return Err(Error::new(
+                        ErrorKind::Csdl,
+                        format!(
+                            "navigation property `{}.{}` must target an entity type",
+                            ty.name, nav.name
+                        ),
+                    )
+                    .at(nav.pos)
+                    .named(self.model.types[id.0].qualified_name()));
                 }
             }
-            let Some(base) = s.base else { continue };
-            let base_ty = &self.model.types[base.0];
-            if base_ty.is_entity() != ty.is_entity() || base_ty.structured().is_none() {
+        }
+        Ok(())
+    }
+
+    /// A base type is of the derived type's kind, and no base-type chain loops.
+    fn check_base(&self, i: usize) -> Result<()> {
+        let n = self.model.types.len();
+        let ty = &self.model.types[i];
+        let Some(s) = ty.structured() else {
+            return Ok(());
+        };
+        let Some(base) = s.base else {
+            return Ok(());
+        };
+        let base_ty = &self.model.types[base.0];
+        if base_ty.is_entity() != ty.is_entity() || base_ty.structured().is_none() {
+            return Err(Error::new(
+                ErrorKind::Csdl,
+                format!(
+                    "`{}` cannot derive from `{}`: base and derived types must be of the same kind",
+                    ty.qualified_name(),
+                    base_ty.qualified_name()
+                ),
+            )
+            .at(ty.pos)
+            .named(base_ty.qualified_name()));
+        }
+        // Cycle check: a chain longer than the number of types must loop.
+        let mut current = Some(base);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if c.0 == i || steps > n {
                 return Err(Error::new(
-                    ErrorKind::Csdl,
+                    ErrorKind::Cycle,
                     format!(
-                        "`{}` cannot derive from `{}`: base and derived types must be of the same kind",
-                        ty.qualified_name(),
-                        base_ty.qualified_name()
+                        "the base-type chain of `{}` loops back to itself",
+                        ty.qualified_name()
                     ),
                 )
                 .at(ty.pos)
-                .named(base_ty.qualified_name()));
+                .named(ty.qualified_name()));
             }
-            // Cycle check: a chain longer than the number of types must loop.
-            let mut current = Some(base);
-            let mut steps = 0;
-            while let Some(c) = current {
-                if c.0 == i || steps > n {
-                    return Err(Error::new(
-                        ErrorKind::Cycle,
-                        format!(
-                            "the base-type chain of `{}` loops back to itself",
-                            ty.qualified_name()
-                        ),
-                    )
-                    .at(ty.pos)
-                    .named(ty.qualified_name()));
-                }
-                steps += 1;
-                current = self.model.types[c.0].structured().and_then(|s| s.base);
-            }
+            steps += 1;
+            current = self.model.types[c.0].structured().and_then(|s| s.base);
         }
-        for i in 0..n {
-            if let Some(base) = self.model.types[i].structured().and_then(|s| s.base) {
-                if let TypeKind::Entity(s) | TypeKind::Complex(s) =
-                    &mut self.model.types[base.0].kind
-                {
-                    s.derived.push(TypeId(i));
-                }
-            }
-        }
-        // A name may not repeat an inherited one, except a structural property redeclared
-        // with the same type (SAP vocabularies do it): the derived declaration wins
-        // (`Model::all_properties`), with a warning when its facets differ. A redeclaration
-        // with a narrower type that the inherited one admits (`Edm.Untyped` to
-        // `Edm.String`, a complex type to one derived from it) is accepted with a warning:
-        // the derived type's struct gets the narrower type. Referenced documents get no
-        // warnings for either (see `keep_warnings`).
-        for i in 0..n {
-            self.scope = self.type_docs[i];
-            let id = TypeId(i);
-            if self.model.types[i]
-                .structured()
-                .and_then(|s| s.base)
-                .is_none()
+        Ok(())
+    }
+
+    /// Fills every structured type's list of the types derived from it.
+    fn link_derived(&mut self) {
+    for i in 0..self.model.types.len() {
+        if let Some(base) = self.model.types[i].structured().and_then(|s| s.base) {
+            if let TypeKind::Entity(s) | TypeKind::Complex(s) =
+                &mut self.model.types[base.0].kind
             {
-                continue;
-            }
-            // Sized once: growing it member by member rehashed every name several times.
-            let lineage = self.model.lineage(id);
-            let members: usize = lineage
-                .iter()
-                .filter_map(|t| self.model.types[t.0].structured())
-                .map(|s| s.properties.len() + s.navigations.len())
-                .sum();
-            let mut seen: HashMap<&str, InheritedMember> = HashMap::with_capacity(members);
-            for t in lineage {
-                let Some(s) = self.model.types[t.0].structured() else {
-                    continue;
-                };
-                let members = s
-                    .properties
-                    .iter()
-                    .map(InheritedMember::Property)
-                    .chain(s.navigations.iter().map(InheritedMember::Navigation));
-                for member in members {
-                    let (name, pos) = member.name_pos();
-                    let Some(earlier) = seen.insert(name, member) else {
-                        continue;
-                    };
-                    match (earlier, member) {
-                        (InheritedMember::Property(a), InheritedMember::Property(b))
-                            if a.ty == b.ty =>
-                        {
-                            // Only report each redeclaration once, on the type declaring it;
-                            // in referenced documents it is theirs to fix, not the user's.
-                            if t == id && !same_facets(a, b) && !self.model.types[i].external {
-                                let message = format!(
-                                    "`{}` redeclares the inherited property `{name}` with other facets; the redeclaration is used",
-                                    self.model.types[i].qualified_name()
-                                );
-                                let w = self.warning(pos, message);
-                                self.model.warnings.push(w);
-                            }
-                        }
-                        (InheritedMember::Property(a), InheritedMember::Property(b))
-                            if admits(&self.model, &a.ty, &b.ty) =>
-                        {
-                            if t == id && !self.model.types[i].external {
-                                let message = format!(
-                                    "`{}` redeclares the inherited property `{name}` of type `{}` with the narrower type `{}`; its struct's field has the narrower type",
-                                    self.model.types[i].qualified_name(),
-                                    self.spelled(&a.ty),
-                                    self.spelled(&b.ty),
-                                );
-                                let w = self.warning(pos, message);
-                                self.model.warnings.push(w);
-                            }
-                        }
-                        (InheritedMember::Property(_), InheritedMember::Property(_)) => {
-                            return Err(Error::new(
-                                ErrorKind::Csdl,
-                                format!(
-                                    "`{}` redeclares the inherited property `{name}` with another type",
-                                    self.model.types[i].name
-                                ),
-                            )
-                            .at(pos)
-                            .named(name));
-                        }
-                        _ => return Err(duplicate_member(&self.model.types[i].name, name, pos)),
-                    }
-                }
+                s.derived.push(TypeId(i));
             }
         }
-        // Keys name properties of the type or of a base type, or paths through single
-        // complex properties to one (`Info/ID`, which needs an alias).
-        for i in 0..n {
-            self.scope = self.type_docs[i];
-            let id = TypeId(i);
-            let Some(s) = self.model.types[i].structured() else {
+    }
+    }
+
+    /// A name may not repeat an inherited one, except a structural property redeclared
+    /// with the same type (SAP vocabularies do it): the derived declaration wins
+    /// (`Model::all_properties`), with a warning when its facets differ. A redeclaration
+    /// with a narrower type that the inherited one admits (`Edm.Untyped` to
+    /// `Edm.String`, a complex type to one derived from it) is accepted with a warning:
+    /// the derived type's struct gets the narrower type. Referenced documents get no
+    /// warnings for either (see `keep_warnings`).
+    fn check_inherited(&mut self, i: usize) -> Result<()> {
+        let id = TypeId(i);
+        if self.model.types[i]
+            .structured()
+            .and_then(|s| s.base)
+            .is_none()
+        {
+            return Ok(());
+        }
+        // Sized once: growing it member by member rehashed every name several times.
+        let lineage = self.model.lineage(id);
+        let members: usize = lineage
+            .iter()
+            .filter_map(|t| self.model.types[t.0].structured())
+            .map(|s| s.properties.len() + s.navigations.len())
+            .sum();
+        let mut seen: HashMap<&str, InheritedMember> = HashMap::with_capacity(members);
+        for t in lineage {
+            let Some(s) = self.model.types[t.0].structured() else {
                 continue;
             };
-            for k in &s.key {
-                let ty = &self.model.types[i];
-                let Some(property) = self.model.property_at_path(id, k) else {
-                    let what = if k.contains('/') {
-                        "is not a path through single-valued complex properties to a property"
-                    } else {
-                        "is not a property"
-                    };
-                    return Err(Error::new(
-                        ErrorKind::Csdl,
-                        format!("key property `{k}` {what} of `{}` or of its base types", ty.name),
-                    )
-                    .at(ty.pos)
-                    .named(k));
+            let members = s
+                .properties
+                .iter()
+                .map(InheritedMember::Property)
+                .chain(s.navigations.iter().map(InheritedMember::Navigation));
+            for member in members {
+                let (name, pos) = member.name_pos();
+                let Some(earlier) = seen.insert(name, member) else {
+                    continue;
                 };
-                // The type of the property where the path ends, in the type that declares it.
-                let (parent, last) = match k.rsplit_once('/') {
-                    Some((head, last)) => (
-                        self.model
-                            .property_at_path(id, head)
-                            .and_then(|p| p.ty.type_id())
-                            .unwrap_or(id),
-                        last,
-                    ),
-                    None => (id, k.as_str()),
+                match (earlier, member) {
+                    (InheritedMember::Property(a), InheritedMember::Property(b))
+                        if a.ty == b.ty =>
+                    {
+                        // Only report each redeclaration once, on the type declaring it;
+                        // in referenced documents it is theirs to fix, not the user's.
+                        if t == id && !same_facets(a, b) && !self.model.types[i].external {
+                            let message = format!(
+                                "`{}` redeclares the inherited property `{name}` with other facets; the redeclaration is used",
+                                self.model.types[i].qualified_name()
+                            );
+                            let w = self.warning(pos, message);
+                            self.model.warnings.push(w);
+                        }
+                    }
+                    (InheritedMember::Property(a), InheritedMember::Property(b))
+                        if admits(&self.model, &a.ty, &b.ty) =>
+                    {
+                        if t == id && !self.model.types[i].external {
+                            let message = format!(
+                                "`{}` redeclares the inherited property `{name}` of type `{}` with the narrower type `{}`; its struct's field has the narrower type",
+                                self.model.types[i].qualified_name(),
+                                self.spelled(&a.ty),
+                                self.spelled(&b.ty),
+                            );
+                            let w = self.warning(pos, message);
+                            self.model.warnings.push(w);
+                        }
+                    }
+                    (InheritedMember::Property(_), InheritedMember::Property(_)) => {
+                        return Err(Error::new(
+                            ErrorKind::Csdl,
+                            format!(
+                                "`{}` redeclares the inherited property `{name}` with another type",
+                                self.model.types[i].name
+                            ),
+                        )
+                        .at(pos)
+                        .named(name));
+                    }
+                    _ => return Err(duplicate_member(&self.model.types[i].name, name, pos)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keys name properties of the type or of a base type, or paths through single
+    /// complex properties to one (`Info/ID`, which needs an alias).
+    fn check_keys(&mut self, i: usize) -> Result<()> {
+        let id = TypeId(i);
+        let Some(s) = self.model.types[i].structured() else {
+            return Ok(());
+        };
+        for k in &s.key {
+            let ty = &self.model.types[i];
+            let Some(property) = self.model.property_at_path(id, k) else {
+                let what = if k.contains('/') {
+                    "is not a path through single-valued complex properties to a property"
+                } else {
+                    "is not a property"
                 };
-                let declaring = self
-                    .model
-                    .all_properties(parent)
-                    .into_iter()
-                    .find(|(_, p)| p.name == last)
-                    .map_or(parent, |(owner, _)| owner);
-                if let Some(ns) = self.missing_types.get(&(declaring, last.to_string())) {
-                    let (pos, ns) = (property.pos, ns.clone());
-                    self.scope = self.type_docs[declaring.0];
-                    return Err(self.missing_reference(
-                        format!("the type of key property `{k}` of `{}`", ty.name),
-                        &ns,
-                        pos,
-                        k,
-                    ));
-                }
-                if k.contains('/')
-                    && !s.key_aliases.iter().any(|(p, _)| p == k)
-                    && !ty.external
-                {
-                    let message = format!(
-                        "key property path `{k}` of `{}` has no alias; URLs name it `{last}`",
-                        ty.name
-                    );
-                    let w = self.warning(ty.pos, message);
-                    self.model.warnings.push(w);
-                }
+                return Err(Error::new(
+                    ErrorKind::Csdl,
+                    format!("key property `{k}` {what} of `{}` or of its base types", ty.name),
+                )
+                .at(ty.pos)
+                .named(k));
+            };
+            // The type of the property where the path ends, in the type that declares it.
+            let (parent, last) = match k.rsplit_once('/') {
+                Some((head, last)) => (
+                    self.model
+                        .property_at_path(id, head)
+                        .and_then(|p| p.ty.type_id())
+                        .unwrap_or(id),
+                    last,
+                ),
+                None => (id, k.as_str()),
+            };
+            let declaring = self
+                .model
+                .all_properties(parent)
+                .into_iter()
+                .find(|(_, p)| p.name == last)
+                .map_or(parent, |(owner, _)| owner);
+            if let Some(ns) = self.missing_types.get(&(declaring, last.to_string())) {
+                let (pos, ns) = (property.pos, ns.clone());
+                self.scope = self.type_docs[declaring.0];
+                return Err(self.missing_reference(
+                    format!("the type of key property `{k}` of `{}`", ty.name),
+                    &ns,
+                    pos,
+                    k,
+                ));
+            }
+            if k.contains('/')
+                && !s.key_aliases.iter().any(|(p, _)| p == k)
+                && !ty.external
+            {
+                let message = format!(
+                    "key property path `{k}` of `{}` has no alias; URLs name it `{last}`",
+                    ty.name
+                );
+                let w = self.warning(ty.pos, message);
+                self.model.warnings.push(w);
             }
         }
         Ok(())
@@ -1053,31 +1166,16 @@ impl<'d> Resolver<'d> {
             operations,
             containers,
         };
+        let mut schema_index = (usize::MAX, 0);
         for (d, schema) in self.schemas() {
             self.scope = d;
-            let filters = &self.docs[d].annotation_filters;
-            for block in &schema.annotation_blocks {
-                // A referenced document's annotations apply only as its references'
-                // `IncludeAnnotations` say (by term namespace, qualifier, target namespace).
-                let wanted: Vec<&csdl::Annotation> = block
-                    .annotations
-                    .iter()
-                    .filter(|a| {
-                        d == 0 || {
-                            let term = self.canonical(&a.term);
-                            let target = self.canonical(&block.target);
-                            let qualifier = a.qualifier.as_ref().or(block.qualifier.as_ref());
-                            filters.iter().any(|f| {
-                                term.strip_suffix(term.rsplit('.').next().unwrap_or_default())
-                                    == Some(&format!("{}.", f.term_namespace))
-                                    && f.qualifier.as_ref().is_none_or(|q| Some(q) == qualifier)
-                                    && f.target_namespace
-                                        .as_ref()
-                                        .is_none_or(|ns| target.starts_with(&format!("{ns}.")))
-                            })
-                        }
-                    })
-                    .collect();
+            schema_index = if schema_index.0 == d {
+                (d, schema_index.1 + 1)
+            } else {
+                (d, 0)
+            };
+            for (b, block) in schema.annotation_blocks.iter().enumerate() {
+                let wanted = self.wanted(d, block);
                 if wanted.is_empty() {
                     continue;
                 }
@@ -1094,17 +1192,57 @@ impl<'d> Resolver<'d> {
                     continue;
                 }
                 for subject in subjects {
-                    for a in &wanted {
-                        let mut a = (*a).clone();
-                        a.term = self.canonical(&a.term).into_owned();
-                        // The block's qualifier applies to annotations without their own.
-                        if a.qualifier.is_none() && block.qualifier.is_some() {
-                            a.qualifier.clone_from(&block.qualifier);
-                        }
-                        self.annotations_mut(subject).add(&a);
+                    if let Subject::Later(id) = subject {
+                        self.defer((d, schema_index.1, b), id);
+                    } else {
+                        self.attach(block, &wanted, subject);
                     }
                 }
             }
+        }
+    }
+
+    /// The annotations of `block` (in document `d`) that apply: all of the main document's;
+    /// a referenced document's only as its references' `IncludeAnnotations` say (by term
+    /// namespace, qualifier, target namespace).
+    fn wanted(&self, d: usize, block: &'d csdl::AnnotationBlock) -> Vec<&'d csdl::Annotation> {
+        let filters = &self.docs[d].annotation_filters;
+        block
+            .annotations
+            .iter()
+            .filter(|a| {
+                d == 0 || {
+                    let term = self.canonical(&a.term);
+                    let target = self.canonical(&block.target);
+                    let qualifier = a.qualifier.as_ref().or(block.qualifier.as_ref());
+                    filters.iter().any(|f| {
+                        term.strip_suffix(term.rsplit('.').next().unwrap_or_default())
+                            == Some(&format!("{}.", f.term_namespace))
+                            && f.qualifier.as_ref().is_none_or(|q| Some(q) == qualifier)
+                            && f.target_namespace
+                                .as_ref()
+                                .is_none_or(|ns| target.starts_with(&format!("{ns}.")))
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// Adds the `wanted` annotations of `block` to `subject`.
+    fn attach(
+        &mut self,
+        block: &csdl::AnnotationBlock,
+        wanted: &[&csdl::Annotation],
+        subject: Subject,
+    ) {
+        for a in wanted {
+            let mut a = (*a).clone();
+            a.term = self.canonical(&a.term).into_owned();
+            // The block's qualifier applies to annotations without their own.
+            if a.qualifier.is_none() && block.qualifier.is_some() {
+                a.qualifier.clone_from(&block.qualifier);
+            }
+            self.annotations_mut(subject).add(&a);
         }
     }
 
@@ -1131,6 +1269,12 @@ impl<'d> Resolver<'d> {
         let mut out = Vec::new();
         if signature.is_none() {
             if let Some(&id) = self.type_ids.get(qualified.as_ref()) {
+                if !self.is_filled(id) {
+                    if rest.is_none_or(|member| self.declares(id, member)) {
+                        out.push(Subject::Later(id));
+                    }
+                    return out;
+                }
                 let ty = &self.model.types[id.0];
                 match rest {
                     None => out.push(Subject::Type(id)),
@@ -1234,6 +1378,7 @@ impl<'d> Resolver<'d> {
             Subject::EntitySet(c, i) => &mut m.containers[c].entity_sets[i].annotations,
             Subject::Singleton(c, i) => &mut m.containers[c].singletons[i].annotations,
             Subject::Import(c, i) => &mut m.containers[c].imports[i].annotations,
+            Subject::Later(_) => unreachable!("deferred subjects are attached when filled"),
         }
     }
 }
@@ -1298,6 +1443,43 @@ fn admits(model: &Model, base: &TypeRef, derived: &TypeRef) -> bool {
         }
         _ => false,
     }
+}
+
+/// The underlying type of enum type `e`: an integer type, `Edm.Int32` when not given.
+fn enum_underlying(e: &csdl::EnumType, namespace: &str) -> Result<Primitive> {
+    Ok(match e.underlying_type.as_deref() {
+        None => Primitive::Int32,
+        Some(u) => match u.strip_prefix("Edm.").and_then(Primitive::from_edm) {
+            Some(
+                p @ (Primitive::Byte
+                | Primitive::SByte
+                | Primitive::Int16
+                | Primitive::Int32
+                | Primitive::Int64),
+            ) => p,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Csdl,
+                    format!("enum underlying type `{u}` is not an integer type"),
+                )
+                .at(e.pos)
+                .named(format!("{namespace}.{}", e.name)))
+            }
+        },
+    })
+}
+
+/// A complex type has no key. (Key properties may be inherited: they are checked once base
+/// types are known.)
+fn no_key_on_complex(t: &csdl::StructuredType, entity: bool, s: &Structured) -> Result<()> {
+    if !entity && !s.key.is_empty() {
+        return Err(
+            Error::new(ErrorKind::Csdl, "a complex type cannot have a key")
+                .at(t.pos)
+                .named(&t.name),
+        );
+    }
+    Ok(())
 }
 
 fn same_facets(a: &Property, b: &Property) -> bool {
