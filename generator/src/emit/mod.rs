@@ -8,6 +8,7 @@ mod client;
 mod docs;
 mod enums;
 mod format;
+mod model_impls;
 mod models;
 mod package;
 mod request;

@@ -6,7 +6,8 @@ use syn::Attribute;
 
 use super::docs::{deprecated_attribute, doc_attributes};
 use super::syntax::{self, path_of, path_type};
-use super::{cfg_attr, ident, Code};
+use super::model_impls::{model_impls, ImplField};
+use super::{ident, Code};
 use crate::model::{Target, TypeId, TypeKind, TypeRef};
 use crate::runtime_items;
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
@@ -188,61 +189,29 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
     let mut attrs = doc_attributes(&ty.annotations, &extra);
     attrs.extend(deprecated_attribute(&ty.annotations));
 
-    let cfgs: Vec<TokenStream> = fields
+    let cfgs: Vec<Option<Attribute>> = fields
         .iter()
-        .map(|f| cfg_attr(field_feature(plan, id, f)))
+        .map(|f| syntax::cfg(field_feature(plan, id, f)))
         .collect();
     // With fields left out by features, what reads and writes them may go unused.
-    let allow_unused = if cfgs.iter().any(|c| !c.is_empty()) {
-        quote!(#[allow(unused_mut, unused_variables, unused_imports, clippy::match_single_binding)])
-    } else {
-        quote!()
-    };
-    let declaration = declaration(plan, id, attrs, &struct_ident, &types);
-    let writes = fields.iter().zip(&cfgs).map(|(f, cfg)| {
-        let ident = ident(&f.ident);
-        let wire = &f.wire;
-        quote!(#cfg object.property(#wire, &self.#ident);)
+    let allow_unused = cfgs.iter().any(Option::is_some).then(|| {
+        syntax::list_attr(
+            "allow",
+            quote!(unused_mut, unused_variables, unused_imports, clippy::match_single_binding),
+        )
     });
-
+    let declaration = declaration(plan, id, attrs, &struct_ident, &types);
+    let impl_fields: Vec<ImplField> = fields
+        .iter()
+        .zip(cfgs)
+        .map(|(field, cfg)| ImplField {
+            wire: field.wire,
+            ident: &field.ident,
+            reader: property_reader(plan, &field.ty),
+            cfg,
+        })
+        .collect();
     let odata_type = format!("#{}", ty.qualified_name());
-    // Empty structs touch neither the serializer's state nor the key.
-    let mutability = if fields.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
-    let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-    let read_body = if fields.is_empty() {
-        quote!(Ok(false))
-    } else {
-        let mut readers = std::collections::BTreeMap::new();
-        let arms: Vec<_> = fields
-            .iter()
-            .zip(&cfgs)
-            .map(|(f, cfg)| {
-                let ident = ident(&f.ident);
-                let wire = &f.wire;
-                let reader = property_reader(plan, &f.ty);
-                readers.insert(reader.name().to_string(), reader);
-                let reader = reader.name();
-                quote!(#cfg #wire => #reader(map, key, &mut self.#ident, extra),)
-            })
-            .collect();
-        let readers: Vec<_> = readers.into_values().collect();
-        let import = runtime_items::import_group(runtime_items::crate_root(), &readers);
-        // Each arm is the reader's `Result` itself: no `?` per property (each costs the
-        // type checker and the borrow checker a little; there are tens of thousands).
-        quote! {
-            #import
-            let extra = &mut self.additional_properties;
-            match key {
-                #(#arms)*
-                _ => Ok(false),
-            }
-        }
-    };
-    let reading = reading_impls(&struct_ident, read_body, fields.is_empty(), allow_unused.clone());
     let field_enum = if fields.is_empty() {
         Code::default()
     } else {
@@ -250,37 +219,9 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
     };
 
     let mut code = Code::from(declaration);
-    code.push_tokens(quote! {
-        impl serde::Serialize for #struct_ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.serialize_with_type(serializer, None)
-            }
-        }
-
-        #allow_unused
-        impl #struct_ident {
-            /// The CSDL qualified name, as `@odata.type` spells it.
-            pub const ODATA_TYPE: &'static str = #odata_type;
-
-            /// Serializes with `"@odata.type": odata_type` first, unless
-            /// `additional_properties` already has one (used for derived values).
-            pub fn serialize_with_type<S: serde::Serializer>(
-                &self,
-                serializer: S,
-                odata_type: Option<&'static str>,
-            ) -> Result<S::Ok, S::Error> {
-                let #mutability object = #object_serializer::with_type(
-                    serializer,
-                    &self.additional_properties,
-                    odata_type,
-                )?;
-                #(#writes)*
-                object.end()
-            }
-        }
-
-        #reading
-    });
+    for item in model_impls(&struct_ident, &odata_type, &impl_fields, allow_unused) {
+        code.push(item);
+    }
     code.append(field_enum);
     code
 }
