@@ -45,19 +45,17 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str> {
 /// Byte offsets where lines start: after `\n`, after `\r\n`, and after a lone `\r` (XML
 /// line-end handling).
 fn line_starts(text: &str) -> Vec<usize> {
-    if !text.contains('\r') {
-        // The common case, with std's fast search.
-        return std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-    }
+    // This runs over the whole document: `memchr`'s vectorised search costs a fraction of an
+    // instruction per byte, std's `str` search several (18M instructions on Graph v1.0).
     let bytes = text.as_bytes();
     let mut starts = vec![0];
-    for (i, b) in bytes.iter().enumerate() {
-        match b {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-            _ => {}
+    if memchr::memchr(b'\r', bytes).is_none() {
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        return starts;
+    }
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+            starts.push(i + 1);
         }
     }
     starts
@@ -594,4 +592,17 @@ fn constant(kind: &str, text: &str) -> Option<Value> {
         },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod line_start_tests {
+    use super::line_starts;
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+        assert_eq!(line_starts("a\nbc\n"), vec![0, 2, 5]);
+        assert_eq!(line_starts("\r\r\n"), vec![0, 1, 3]);
+        assert_eq!(line_starts(""), vec![0]);
+    }
 }
