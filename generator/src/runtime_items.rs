@@ -53,6 +53,12 @@ impl RuntimeItem {
         syn_path(std::iter::once(root).chain(self.idents()))
     }
 
+    /// [`Self::reexported`] as a syntax tree.
+    pub(crate) fn reexported_path(self) -> syn::Path {
+        let root = Ident::new(RUNTIME_REEXPORT, Span::call_site());
+        syn_path(std::iter::once(root).chain(self.idents()))
+    }
+
     /// [`Self::in_module`] as a syntax tree.
     pub(crate) fn in_module_path(self) -> syn::Path {
         let segments = self.idents();

@@ -14,10 +14,16 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::ImplItem;
 
 use super::models::{property_reader, reading_impls};
 use super::request::{client_type, Methods, Owner};
-use super::{cfg_any, cfg_attr, gate_with, ident, render, stream_parts, CrateInfo};
+use super::syntax::{
+    borrow, call, derive, doc, field, field_of, field_with, impl_for, inherent_impl, lit_str,
+    method_call, named_struct, parse_impl, path, path_expr, path_of, path_type, pub_super,
+    self_expr, self_field, static_ref, with_args, wrapped,
+};
+use super::{cfg_any_attribute, ident, render, stream_parts, Code, CrateInfo};
 use crate::error::{did_you_mean, Error, ErrorKind, Result};
 use crate::plan::client::{ClientPlan, Shared, SharedPlan};
 use crate::plan::surface::{Builder, BuilderKind};
@@ -60,21 +66,20 @@ pub(crate) fn client_files<'a>(
     let mut part_files = Vec::new();
     let builders = if chunked {
         let mods: Vec<_> = (1..=parts.len()).map(|n| format_ident!("part_{n}")).collect();
-        head = quote! {
-            #head
+        head.push_tokens(quote! {
             // Methods name `super::parameters`, which from a part is this module's.
             #[allow(unused_imports)]
             use super::parameters;
             // A part may hold no builder the enabled features compile.
             #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
-        };
+        });
         for (n, part) in parts.into_iter().enumerate() {
             let cp = cp.clone();
             let path = format!("src/builders/part_{}.rs", n + 1);
-            let head = quote! {
+            let head = Code::from(quote! {
                 #[allow(unused_imports)]
                 use super::*;
-            };
+            });
             part_files.push(builders_file(plan, info, cp, chunked, path, head, part));
         }
         Vec::new()
@@ -111,7 +116,7 @@ fn builders_file<'a>(
     cp: std::sync::Arc<ClientPlan>,
     chunked: bool,
     path: String,
-    head: TokenStream,
+    head: Code,
     builders: Vec<usize>,
 ) -> PendingFile<'a> {
     PendingFile::new(path.clone(), move |sink| {
@@ -123,30 +128,29 @@ fn builders_file<'a>(
         stream_parts(
             sink,
             info,
-            head.into(),
+            head,
             &builders,
-            |i| r.builder(*i).into(),
+            |i| r.builder(*i),
             |i| cp.methods[*i].len(),
             &path,
         )
     })
 }
 
-/// The tokens of the builders module and of the parameters module (for the single-file
+/// The code of the builders module and of the parameters module (for the single-file
 /// output of build scripts).
-pub(crate) fn client_tokens(
-    plan: &Plan,
-    client: &ClientInfo,
-) -> Result<(TokenStream, TokenStream)> {
+pub(crate) fn client_code(plan: &Plan, client: &ClientInfo) -> Result<(Code, Code)> {
     let cp = ClientPlan::new(plan, client.client_name.as_deref());
     let r = Renderer {
         plan,
         cp: &cp,
         chunked: false,
     };
-    let head = r.head(client, plan.model.graph);
-    let builders = cp.builders_by_name().into_iter().map(|i| r.builder(i));
-    Ok((quote!(#head #(#builders)*), r.parameters_file()))
+    let mut code = r.head(client, plan.model.graph);
+    for i in cp.builders_by_name() {
+        code.append(r.builder(i));
+    }
+    Ok((code, r.parameters_file()))
 }
 
 /// The `[[example]]` targets of the examples that need features (`required-features`),
@@ -325,27 +329,31 @@ impl Renderer<'_, '_> {
 
     /// The client type, the shared builders and the imports. A client for Microsoft Graph
     /// (`graph`) says so to the runtime, which then sends Graph's advanced-query header.
-    fn head(&self, client: &ClientInfo, graph: bool) -> TokenStream {
+    fn head(&self, client: &ClientInfo, graph: bool) -> Code {
         let graph_service = graph.then(|| quote!(.graph_service(true)));
         let rt_client = runtime_items::CLIENT.reexported();
         let rt_token_credential = runtime_items::TOKEN_CREDENTIAL.reexported();
         let rt_client_builder = runtime_items::CLIENT_BUILDER.reexported();
         let rt_error = runtime_items::ERROR.reexported();
-        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
+        let mut root = runtime_items::ODATA_PATH.reexported_path();
+        root.segments.push(format_ident!("root").into());
         let client_ident = format_ident!("{}", self.cp.client_ident);
         let base_url = &client.base_url;
         let owner = Owner {
             builder: None,
-            path: quote!(#rt_odata_path::root()),
+            path: call(root, []),
             prefix: "",
         };
         // Entries and operation imports are compiled with their area.
         let methods = self.cp.client_methods.iter().enumerate().map(|(i, m)| {
-            let cfg = cfg_attr(self.features().map(|f| {
-                f.areas[f.client_method_area[i]].feature.as_str()
-            }));
-            let method = self.methods().method(m, &owner);
-            quote!(#cfg #method)
+            let mut method = self.methods().method(m, &owner);
+            let area = self
+                .features()
+                .map(|f| f.areas[f.client_method_area[i]].feature.as_str());
+            if let Some(cfg) = super::syntax::cfg(area) {
+                method.attrs.insert(0, cfg);
+            }
+            ImplItem::Fn(method)
         });
         let builder_doc = format!(
             " A client builder with this crate's defaults (base URL, user agent); set timeouts, retry policy, proxy, transport, scopes or a national cloud (`.national_cloud({}::UsGovL4)`) on it, then [`{client_ident}::from_client`].",
@@ -356,14 +364,13 @@ impl Renderer<'_, '_> {
             quote!(super::#runtime_reexport),
             &[runtime_items::METHOD, runtime_items::REQUEST],
         );
-        let shared = self.cp.shared.iter().map(|s| self.shared(s));
         // With area features, no enabled builder may name a model.
         let allow_models = if self.features().is_some() {
             quote!(#[allow(unused_imports)])
         } else {
             quote!()
         };
-        quote! {
+        let mut code = Code::from(quote! {
             #allow_models
             use super::models;
             #[allow(unused_imports)]
@@ -377,7 +384,9 @@ impl Renderer<'_, '_> {
             pub struct #client_ident {
                 client: #rt_client,
             }
-
+        });
+        // The fixed methods are parsed (once per crate), the requests built.
+        let mut root_impl = parse_impl(quote! {
             impl #client_ident {
                 /// The service root this crate was generated for.
                 pub const DEFAULT_BASE_URL: &'static str = #base_url;
@@ -403,18 +412,18 @@ impl Renderer<'_, '_> {
                 pub fn client(&self) -> &#rt_client {
                     &self.client
                 }
-
-                #(#methods)*
             }
-
-            #(#shared)*
+        });
+        root_impl.items.extend(methods);
+        code.push(syn::Item::Impl(root_impl));
+        for s in &self.cp.shared {
+            code.append(self.shared(s));
         }
+        code
     }
 
     /// A shared builder (raw content, `$ref` links) and its methods.
-    fn shared(&self, s: &SharedPlan) -> TokenStream {
-        let rt_client = runtime_items::CLIENT.reexported();
-        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
+    fn shared(&self, s: &SharedPlan) -> Code {
         let doc = match s.kind {
             Shared::Media => " Raw content: the `$value` of a media entity, or a stream property.",
             Shared::References => {
@@ -424,33 +433,53 @@ impl Renderer<'_, '_> {
                 " The link (`$ref`) of a single-valued navigation property to an existing entity."
             }
         };
-        let ident = format_ident!("{}", s.ident);
         let owner = Owner {
             builder: None,
-            path: quote!(self.path.clone()),
+            path: method_call(self_field("path"), "clone", []),
             prefix: "...",
         };
         let methods = s.methods.iter().map(|m| self.methods().method(m, &owner));
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug)]
-            pub struct #ident {
-                client: #rt_client,
-                path: #rt_odata_path,
-            }
+        self.builder_items(vec![super::syntax::doc(doc)], s.ident, false, false, methods)
+    }
 
-            impl #ident {
-                #(#methods)*
+    /// A builder's struct (`client` and its path: `path`, or for a collection `parent`
+    /// and `segment`, `pub(super)` when the builders are split over files) and its `impl`.
+    fn builder_items(
+        &self,
+        mut attrs: Vec<syn::Attribute>,
+        name: &str,
+        collection: bool,
+        chunked: bool,
+        methods: impl Iterator<Item = syn::ImplItemFn>,
+    ) -> Code {
+        let vis = || {
+            if chunked {
+                pub_super()
+            } else {
+                syn::Visibility::Inherited
             }
+        };
+        let runtime_type = |item: runtime_items::RuntimeItem| path_type(item.reexported_path());
+        let field = |name: &str, ty| field_with(Vec::new(), vis(), format_ident!("{name}"), ty);
+        let mut fields = vec![field("client", runtime_type(runtime_items::CLIENT))];
+        if collection {
+            fields.push(field("parent", runtime_type(runtime_items::ODATA_PATH)));
+            fields.push(field("segment", static_ref(path_type(path_of(&["str"])))));
+        } else {
+            fields.push(field("path", runtime_type(runtime_items::ODATA_PATH)));
         }
+        attrs.push(derive(&["Clone", "Debug"]));
+        let b_ident = format_ident!("{}", name);
+        let mut code = Code::from(named_struct(attrs, b_ident.clone(), fields));
+        let self_ty = path_type(path([b_ident]));
+        code.push(inherent_impl(Vec::new(), self_ty, methods.map(ImplItem::Fn).collect()));
+        code
     }
 
     /// One builder type and its methods.
-    fn builder(&self, index: usize) -> TokenStream {
-        let rt_client = runtime_items::CLIENT.reexported();
-        let rt_odata_path = runtime_items::ODATA_PATH.reexported();
+    fn builder(&self, index: usize) -> Code {
         let b: &Builder = &self.cp.surface.builders[index];
-        let b_ident = format_ident!("{}", self.cp.builder_ident(index));
+        let b_ident = self.cp.builder_ident(index);
         let qualified = self.plan.model.ty(b.ty).qualified_name();
         let mut docs = vec![match &b.kind {
             BuilderKind::Item => format!(" Requests for one `{qualified}`."),
@@ -482,20 +511,11 @@ impl Renderer<'_, '_> {
                 sample.join(", ")
             ));
         }
-        let vis = if self.chunked {
-            quote!(pub(super))
+        let collection = b.kind == BuilderKind::Collection;
+        let path = if collection {
+            method_call(self_field("parent"), "segment", [self_field("segment")])
         } else {
-            quote!()
-        };
-        let (fields, path) = match b.kind {
-            BuilderKind::Collection => (
-                quote!(#vis client: #rt_client, #vis parent: #rt_odata_path, #vis segment: &'static str,),
-                quote!(self.parent.segment(self.segment)),
-            ),
-            _ => (
-                quote!(#vis client: #rt_client, #vis path: #rt_odata_path,),
-                quote!(self.path.clone()),
-            ),
+            method_call(self_field("path"), "clone", [])
         };
         let owner = Owner {
             builder: Some(index),
@@ -505,33 +525,19 @@ impl Renderer<'_, '_> {
         // A method that opens a builder of another area is compiled with that area, a bound
         // operation with the areas that own the builder.
         let methods = self.cp.methods[index].iter().map(|m| {
-            let cfg = match self.features() {
-                Some(f) => {
-                    let needs = f.method_features(index, m).into_iter().map(cfg_any);
-                    quote!(#(#needs)*)
-                }
-                None => quote!(),
-            };
-            let method = self.methods().method(m, &owner);
-            quote!(#cfg #method)
+            let mut method = self.methods().method(m, &owner);
+            if let Some(f) = self.features() {
+                let needs = f.method_features(index, m).into_iter().filter_map(cfg_any_attribute);
+                method.attrs.splice(0..0, needs);
+            }
+            method
         });
-        let docs = docs.iter();
-        let areas = match self.features() {
-            Some(f) => cfg_any(f.builder_features(index)),
-            None => quote!(),
-        };
-        gate_with(
-            areas,
-            quote! {
-                #(#[doc = #docs])*
-                #[derive(Clone, Debug)]
-                pub struct #b_ident { #fields }
-
-                impl #b_ident {
-                    #(#methods)*
-                }
-            },
-        )
+        let docs = docs.iter().map(|d| doc(d)).collect();
+        let areas = self
+            .features()
+            .and_then(|f| cfg_any_attribute(f.builder_features(index)));
+        self.builder_items(docs, b_ident, collection, self.chunked, methods)
+            .gated(areas)
     }
 
     /// The area features, when the crate has them.
@@ -564,13 +570,14 @@ impl Renderer<'_, '_> {
         )];
         for (n, part) in parts.into_iter().enumerate() {
             let path = format!("src/parameters/part_{}.rs", n + 1);
-            let structs = part.into_iter().map(|op| self.parameter_struct(op));
-            let tokens = quote! {
+            let mut code = Code::from(quote! {
                 #[allow(unused_imports)]
                 use super::*;
-                #(#structs)*
-            };
-            files.push(OutputFile::new(path.clone(), render(info, tokens, &path)?));
+            });
+            for op in part {
+                code.append(self.parameter_struct(op));
+            }
+            files.push(OutputFile::new(path.clone(), render(info, code, &path)?));
         }
         Ok(files)
     }
@@ -580,14 +587,18 @@ impl Renderer<'_, '_> {
     /// documents camelCase bodies for PascalCase parameters and accepts both), a primitive
     /// that does not fit is kept verbatim, and members the action does not declare are kept
     /// in `additional_properties` and sent back.
-    fn parameters_file(&self) -> TokenStream {
+    fn parameters_file(&self) -> Code {
         let head = self.parameters_head();
         let structs = self
             .cp
             .parameters
             .keys()
             .map(|op_id| self.parameter_struct(op_id));
-        quote!(#head #(#structs)*)
+        let mut code = Code::from(head);
+        for s in structs {
+            code.append(s);
+        }
+        code
     }
 
     /// The top of `src/parameters.rs`: its doc and the imports its structs use.
@@ -601,108 +612,123 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// One parameters struct with its `Serialize` and reading impls.
-    fn parameter_struct(&self, op_id: &crate::model::OperationId) -> TokenStream {
+    /// One parameters struct with its `Serialize` and reading impls: the struct and
+    /// `Serialize` built, the reading impls (shared with the models) still parsed.
+    fn parameter_struct(&self, op_id: &crate::model::OperationId) -> Code {
         let plan = self.plan;
-        let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
         let s = &self.cp.parameters[op_id];
-        {
-            let op = &plan.model.operations[op_id.0];
-            let s_ident = format_ident!("{}", s.ident);
-            let fields = s.fields.iter().map(|p| {
-                let f = ident(&p.ident);
-                let t = client_type(plan, &p.ty);
-                let doc = if p.optional {
-                    format!(" Parameter `{}` (optional).", p.wire)
-                } else {
-                    format!(" Parameter `{}`.", p.wire)
-                };
-                let renamed = p.collided_with.as_ref().map(|plain| {
-                    let line = format!(" Named `{}` because `{plain}` is taken here.", p.ident);
-                    quote!(#[doc = ""] #[doc = #line])
-                });
-                quote! {
-                    #[doc = #doc]
-                    #renamed
-                    pub #f: Option<#t>,
+        let op = &plan.model.operations[op_id.0];
+        let s_ident = format_ident!("{}", s.ident);
+        let fields = s.fields.iter().map(|p| {
+            let doc_text = if p.optional {
+                format!(" Parameter `{}` (optional).", p.wire)
+            } else {
+                format!(" Parameter `{}`.", p.wire)
+            };
+            let mut attrs = vec![doc(&doc_text)];
+            if let Some(plain) = &p.collided_with {
+                let line = format!(" Named `{}` because `{plain}` is taken here.", p.ident);
+                attrs.extend([doc(""), doc(&line)]);
+            }
+            field(attrs, ident(&p.ident), wrapped("Option", client_type(plan, &p.ty)))
+        });
+        let json = |name: &str| path_type(path_of(&["serde_json", name]));
+        let map = with_args(path_of(&["serde_json", "Map"]), [path_type(path_of(&["String"])), json("Value")]);
+        let extra = field(
+            vec![
+                doc(" Members the action does not declare, and values that did not fit"),
+                doc(" their parameter's type, kept verbatim and sent back as they are."),
+            ],
+            format_ident!("additional_properties"),
+            path_type(map),
+        );
+        let writes = s.fields.iter().map(|p| {
+            let value = borrow(field_of(self_expr(), ident(&p.ident)));
+            let object = path_expr(path_of(&["object"]));
+            syn::Stmt::Expr(method_call(object, "property", [lit_str(&p.wire), value]), Some(Default::default()))
+        });
+        let arms = s.fields.iter().map(|p| {
+            let f = ident(&p.ident);
+            let wire = &p.wire;
+            let reader = property_reader(plan, &p.ty).path();
+            quote!(key if key.eq_ignore_ascii_case(#wire) => #reader(map, key, &mut self.#f, extra),)
+        });
+        // An action's parameters struct has two or more fields, so it is never empty.
+        let reading = reading_impls(
+            &s_ident,
+            quote! {
+                let extra = &mut self.additional_properties;
+                match key {
+                    #(#arms)*
+                    _ => Ok(false),
                 }
-            });
-            let writes = s.fields.iter().map(|p| {
-                let f = ident(&p.ident);
-                let wire = &p.wire;
-                quote!(object.property(#wire, &self.#f);)
-            });
-            let arms = s.fields.iter().map(|p| {
-                let f = ident(&p.ident);
-                let wire = &p.wire;
-                let reader = property_reader(plan, &p.ty).path();
-                quote!(key if key.eq_ignore_ascii_case(#wire) => #reader(map, key, &mut self.#f, extra),)
-            });
-            // An action's parameters struct has two or more fields, so it is never empty.
-            let reading = reading_impls(
-                &s_ident,
-                quote! {
-                    let extra = &mut self.additional_properties;
-                    match key {
-                        #(#arms)*
-                        _ => Ok(false),
-                    }
-                },
-                false,
-                TokenStream::new(),
+            },
+            false,
+            TokenStream::new(),
+        );
+        let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
+            let name = b
+                .type_id()
+                .map_or_else(String::new, |t| plan.model.ty(t).qualified_name());
+            if b.collection {
+                format!("bound to `Collection({name})`")
+            } else {
+                format!("bound to `{name}`")
+            }
+        });
+        let sdoc = format!(
+            " Parameters of the action `{}` ({binding}).",
+            op.qualified_name()
+        );
+        let mut attrs = vec![doc(&sdoc)];
+        if let Some(plain) = &s.collided_with {
+            let line = format!(
+                " Named `{}` because `{plain}` is the name of another action's parameters.",
+                s.ident
             );
-            let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
-                let name = b
-                    .type_id()
-                    .map_or_else(String::new, |t| plan.model.ty(t).qualified_name());
-                if b.collection {
-                    format!("bound to `Collection({name})`")
-                } else {
-                    format!("bound to `{name}`")
-                }
-            });
-            let sdoc = format!(
-                " Parameters of the action `{}` ({binding}).",
-                op.qualified_name()
-            );
-            let renamed = s.collided_with.as_ref().map(|plain| {
-                let line = format!(
-                    " Named `{}` because `{plain}` is the name of another action's parameters.",
-                    s.ident
-                );
-                quote!(#[doc = ""] #[doc = #line])
-            });
-            // The struct and its impls are compiled with any area whose requests send it.
-            let cfg = self.features().map_or_else(TokenStream::new, |f| {
-                cfg_any(
-                    f.parameter_areas
-                        .get(op_id)
-                        .into_iter()
-                        .flatten()
-                        .map(|a| f.areas[*a].feature.as_str()),
-                )
-            });
-            super::gate_with(cfg, quote! {
-                #[doc = #sdoc]
-                #renamed
-                #[derive(Debug, Clone, PartialEq, Default)]
-                pub struct #s_ident {
-                    #(#fields)*
-                    /// Members the action does not declare, and values that did not fit
-                    /// their parameter's type, kept verbatim and sent back as they are.
-                    pub additional_properties: serde_json::Map<String, serde_json::Value>,
-                }
+            attrs.extend([doc(""), doc(&line)]);
+        }
+        attrs.push(derive(&["Debug", "Clone", "PartialEq", "Default"]));
+        let mut code = Code::from(named_struct(attrs, s_ident.clone(), fields.chain([extra])));
+        code.push(syn::Item::Impl(self.serialize_impl(s_ident, writes)));
+        code.push_tokens(reading);
+        // The struct and its impls are compiled with any area whose requests send it.
+        let cfg = self.features().and_then(|f| {
+            cfg_any_attribute(
+                f.parameter_areas
+                    .get(op_id)
+                    .into_iter()
+                    .flatten()
+                    .map(|a| f.areas[*a].feature.as_str()),
+            )
+        });
+        code.gated(cfg)
+    }
 
-                impl serde::Serialize for #s_ident {
+    /// `impl serde::Serialize` of a parameters struct: the same for every struct but its
+    /// `writes` (one `object.property(...)` per field), which go after the first line.
+    fn serialize_impl(
+        &self,
+        s_ident: proc_macro2::Ident,
+        writes: impl Iterator<Item = syn::Stmt>,
+    ) -> syn::ItemImpl {
+        let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
+        let mut item = impl_for("client.parameters_serialize", path_type(path([s_ident])), || {
+            quote! {
+                impl serde::Serialize for Parameters {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         let mut object = #object_serializer::with_type(serializer, &self.additional_properties, None)?;
-                        #(#writes)*
                         object.end()
                     }
                 }
-
-                #reading
-            })
+            }
+        });
+        match item.items.first_mut() {
+            Some(ImplItem::Fn(f)) => {
+                f.block.stmts.splice(1..1, writes);
+            }
+            _ => unreachable!("the template is one function"),
         }
+        item
     }
 }

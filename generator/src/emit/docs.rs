@@ -1,7 +1,6 @@
 //! Doc comments: CSDL descriptions made safe for rustdoc, plus provenance lines.
 
-use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::quote;
 use syn::Attribute;
 
 use super::syntax;
@@ -28,19 +27,11 @@ pub(crate) fn sanitize(text: &str) -> String {
 
 /// `#[doc]` attributes: description, long description, deprecation, then `extra` lines
 /// (already markdown), then the documented facts of a request (docs overlay).
-pub(crate) fn doc_lines(annotations: &Annotations, extra: &[String]) -> TokenStream {
+pub(crate) fn doc_attributes(annotations: &Annotations, extra: &[String]) -> Vec<Attribute> {
     doc_attrs(doc_text(annotations, extra))
 }
 
-/// [`doc_lines`] as syntax trees.
-pub(crate) fn doc_attributes(annotations: &Annotations, extra: &[String]) -> Vec<Attribute> {
-    doc_text(annotations, extra)
-        .into_iter()
-        .map(|l| syntax::doc(&rustdoc_line(l)))
-        .collect()
-}
-
-/// The lines of [`doc_lines`], without rustdoc's leading space.
+/// The lines of [`doc_attributes`], without rustdoc's leading space.
 fn doc_text(annotations: &Annotations, extra: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for text in [&annotations.description, &annotations.long_description]
@@ -82,12 +73,11 @@ fn paragraph(lines: &mut Vec<String>, more: Vec<String>) {
 }
 
 /// One `#[doc]` attribute per line (an empty line stays empty, others get rustdoc's space).
-fn doc_attrs(lines: Vec<String>) -> TokenStream {
-    let attrs = lines.into_iter().map(|l| {
-        let l = rustdoc_line(l);
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
+fn doc_attrs(lines: Vec<String>) -> Vec<Attribute> {
+    lines
+        .into_iter()
+        .map(|l| syntax::doc(&rustdoc_line(l)))
+        .collect()
 }
 
 /// A doc line as the attribute holds it: `///` text starts with a space, an empty line
@@ -123,14 +113,6 @@ pub(crate) fn deprecation_note(r: &crate::model::Revision) -> String {
 }
 
 /// `#[deprecated(...)]` when the annotations say so.
-pub(crate) fn deprecated_attr(annotations: &Annotations) -> TokenStream {
-    match deprecated_attribute(annotations) {
-        Some(attr) => attr.into_token_stream(),
-        None => quote!(),
-    }
-}
-
-/// [`deprecated_attr`] as a syntax tree.
 pub(crate) fn deprecated_attribute(annotations: &Annotations) -> Option<Attribute> {
     let r = annotations.deprecation()?;
     // `since` must be a semver version for clippy; the date goes into the note.
@@ -154,9 +136,9 @@ fn facts_lines(facts: &RequestFacts) -> Vec<String> {
 
 /// `#[doc]` attributes that open a method with its documented request: what it does, then
 /// its facts, then a blank line before the method's own text.
-pub(crate) fn request_lead(request: Option<&RequestDoc>) -> TokenStream {
+pub(crate) fn request_lead(request: Option<&RequestDoc>) -> Vec<Attribute> {
     let Some(request) = request else {
-        return quote!();
+        return Vec::new();
     };
     let mut lines: Vec<String> = Vec::new();
     if let Some(text) = &request.description {
@@ -164,7 +146,7 @@ pub(crate) fn request_lead(request: Option<&RequestDoc>) -> TokenStream {
     }
     paragraph(&mut lines, facts_lines(&request.facts));
     if lines.is_empty() {
-        return quote!();
+        return Vec::new();
     }
     lines.push(String::new());
     doc_attrs(lines)

@@ -82,16 +82,27 @@ impl Code {
     /// The code as items, for output that nests it in a module (`single_file`): tokens are
     /// parsed, trees kept. Inner attributes are for files only and must not be present.
     pub(crate) fn into_items(self, what: &str) -> Result<Vec<syn::Item>> {
-        let mut items = Vec::new();
+        let (attrs, items) = self.into_module_parts(what)?;
+        debug_assert!(attrs.is_empty(), "inner attributes in {what}");
+        Ok(items)
+    }
+
+    /// The code of a file as the inner attributes and items of a `mod` that nests it
+    /// (`single_file`): the file's `//!` docs become the module's.
+    pub(crate) fn into_module_parts(
+        self,
+        what: &str,
+    ) -> Result<(Vec<syn::Attribute>, Vec<syn::Item>)> {
+        let (mut attrs, mut items) = (Vec::new(), Vec::new());
         for chunk in self.0 {
             let file = match chunk {
                 Chunk::Tokens(tokens) => parse(tokens, what)?,
                 Chunk::Tree(file) => file,
             };
-            debug_assert!(file.attrs.is_empty(), "inner attributes in {what}");
+            attrs.extend(file.attrs);
             items.extend(file.items);
         }
-        Ok(items)
+        Ok((attrs, items))
     }
 }
 
@@ -383,6 +394,28 @@ mod tests {
     use quote::{format_ident, quote};
 
     use super::*;
+
+    /// A file nested as a module keeps its `//!` docs, whether they were tokens or built.
+    #[test]
+    fn module_parts_keep_the_inner_docs_in_order() {
+        let mut code = Code::from(quote! {
+            //! Tokens.
+            use a::b;
+        });
+        code.push_inner(crate::emit::syntax::inner_doc(" Built."));
+        code.push(crate::emit::syntax::module_decl(format_ident!("c")));
+        let (attrs, items) = code.into_module_parts("test").unwrap();
+        let module = crate::emit::syntax::inline_module(Some(attrs), format_ident!("m"), items);
+        let file = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![module],
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            "pub mod m {\n    //! Tokens.\n    //! Built.\n    use a::b;\n    mod c;\n}\n"
+        );
+    }
 
     fn info() -> CrateInfo {
         CrateInfo {

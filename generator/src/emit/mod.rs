@@ -68,21 +68,18 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[cfg(feature = "...")]` when an item needs a feature (`plan::features`).
-pub(crate) fn cfg_attr(feature: Option<&str>) -> TokenStream {
-    match feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    }
-}
-
 /// `#[cfg(...)]` of any of `features` (none when empty).
-pub(crate) fn cfg_any<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+pub(crate) fn cfg_any_attribute<'a>(
+    features: impl IntoIterator<Item = &'a str>,
+) -> Option<syn::Attribute> {
     let features: Vec<&str> = features.into_iter().collect();
     match features.as_slice() {
-        [] => quote!(),
-        [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(any(#(feature = #many),*))]),
+        [] => None,
+        [one] => syntax::cfg(Some(one)),
+        many => Some(syntax::list_attr(
+            "cfg",
+            quote!(any(#(feature = #many),*)),
+        )),
     }
 }
 
@@ -414,30 +411,26 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
         ident("models"),
         models,
     ));
-    let runtime_crate = runtime_items::crate_root();
-    let runtime_reexport = runtime_items::reexport_name();
-    let client_tokens = match client {
-        Some(c) => {
-            let (builders, params) = client::client_tokens(plan, c)?;
-            quote! {
-                /// Typed async request builders for the models above.
-                #[allow(deprecated)]
-                pub mod client {
-                    pub use super::models;
-                    pub use #runtime_crate as #runtime_reexport;
-                    mod builders {
-                        #builders
-                    }
-                    pub use builders::*;
-                    pub mod parameters {
-                        #params
-                    }
-                }
-            }
-        }
-        None => quote!(),
-    };
-    code.push_tokens(client_tokens);
+    if let Some(c) = client {
+        let (builders, params) = client::client_code(plan, c)?;
+        let runtime_crate = runtime_items::crate_root();
+        let runtime_reexport = runtime_items::reexport_name();
+        let mut items = Code::from(quote! {
+            pub use super::models;
+            pub use #runtime_crate as #runtime_reexport;
+        })
+        .into_items(WHAT)?;
+        let builders = builders.into_items("the client builders")?;
+        items.push(syntax::inline_module(None, ident("builders"), builders));
+        items.push(syntax::glob_reexport(Vec::new(), ident("builders")));
+        let (docs, params) = params.into_module_parts("the client parameters")?;
+        items.push(syntax::inline_module(Some(docs), ident("parameters"), params));
+        let attrs = vec![
+            syntax::doc(" Typed async request builders for the models above."),
+            syntax::list_attr("allow", quote!(deprecated)),
+        ];
+        code.push(syntax::inline_module(Some(attrs), ident("client"), items));
+    }
     render(info, code, WHAT)
 }
 

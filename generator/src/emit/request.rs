@@ -2,11 +2,17 @@
 //! signature, URL, body and response reading follow its [`Action`] one for one. What a
 //! method is for ([`MethodKind`]) only chooses its doc text.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+use syn::{Attribute, Expr, Type};
 
-use super::docs::{deprecated_attr, doc_lines, request_lead, sanitize};
+use super::docs::{deprecated_attribute, doc_attributes, request_lead, sanitize};
 use super::ident;
+use super::syntax::{
+    array, array_ref, borrow, call, closure, doc, impl_trait, let_stmt, list_attr,
+    method as method_fn, method_call, pair, path as syn_path, path_expr, path_of, path_type, reference,
+    self_field, slice, struct_expr, tail, template, typed_arg, unit_type, with_args, wrapped,
+};
 use crate::csdl::OperationKind;
 use crate::model::{Target, TypeRef};
 use crate::plan::client::{
@@ -15,7 +21,7 @@ use crate::plan::client::{
 };
 use crate::plan::surface::BuilderKind;
 use crate::plan::{Plan, RustType};
-use crate::runtime_items;
+use crate::runtime_items::{self, RuntimeItem};
 
 /// Clippy's `too_many_arguments` limit, `self` included.
 const MAX_ARGUMENTS: usize = 7;
@@ -31,105 +37,139 @@ pub(super) struct Owner {
     /// The builder (`None`: the client type or a shared builder).
     pub builder: Option<usize>,
     /// The builder's path (`self.path.clone()`, `ODataPath::root()`).
-    pub path: TokenStream,
+    pub path: Expr,
     /// What the `HTTP:` lines put before a request's template: nothing, or `...` in a
     /// shared builder, whose templates follow the URL that opened it.
     pub prefix: &'static str,
 }
 
 /// The type of a reference as the client names it: models through `models::`.
-pub(super) fn client_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+pub(super) fn client_type(plan: &Plan, r: &TypeRef) -> Type {
     let element = element_type(plan, r);
     if r.collection {
-        quote!(Vec<#element>)
+        wrapped("Vec", element)
     } else {
         element
     }
 }
 
 /// The element type of a reference (the type itself when it is not a collection).
-fn element_type(plan: &Plan, r: &TypeRef) -> TokenStream {
+fn element_type(plan: &Plan, r: &TypeRef) -> Type {
     match &r.target {
-        // Primitive tokens are std types or `edm::X`; client files import `models::edm`.
-        Target::Primitive(p) => RustType::primitive(p),
+        // Primitive types are std types or `edm::X`; client files import `models::edm`.
+        Target::Primitive(p) => RustType::primitive_type(p),
         Target::Type(id) => model_type(plan, *id),
     }
 }
 
 /// A model type, `models::<module>::<Name>` (`Any<Name>` for polymorphic bases).
-fn model_type(plan: &Plan, id: crate::model::TypeId) -> TokenStream {
+fn model_type(plan: &Plan, id: crate::model::TypeId) -> Type {
     let name = plan.name(id);
     let module = format_ident!("{}", plan.modules[name.module].ident);
     let ident = format_ident!("{}", plan.value_ident(id));
-    quote!(models::#module::#ident)
+    path_type(syn_path([format_ident!("models"), module, ident]))
 }
 
 /// The Rust type of an argument, as the plan says it is passed.
-fn arg_type(plan: &Plan, arg: &ArgPlan) -> TokenStream {
-    let element = match &arg.element {
-        Element::Primitive(p) => RustType::primitive(p),
+fn arg_type(plan: &Plan, arg: &ArgPlan) -> Type {
+    let element = || match &arg.element {
+        Element::Primitive(p) => RustType::primitive_type(p),
         Element::Model(id) => model_type(plan, *id),
     };
     let base = match arg.pass {
-        Pass::Str => quote!(&str),
-        Pass::AsRefStr => quote!(impl AsRef<str>),
-        Pass::Value => element,
-        Pass::Ref => quote!(&#element),
-        Pass::Slice => quote!(&[#element]),
+        Pass::Str => reference(named("str")),
+        Pass::AsRefStr => impl_trait(with_args(path_of(&["AsRef"]), [named("str")])),
+        Pass::Value => element(),
+        Pass::Ref => reference(element()),
+        Pass::Slice => reference(slice(element())),
     };
     if arg.optional {
-        quote!(Option<#base>)
+        wrapped("Option", base)
     } else {
         base
     }
 }
 
+/// A type named by one identifier (`str`, `u64`).
+fn named(name: &str) -> Type {
+    path_type(path_of(&[name]))
+}
+
+/// `runtime::<item>::<name>`, a function of a runtime type.
+fn runtime_fn(item: RuntimeItem, name: &str) -> syn::Path {
+    let mut p = item.reexported_path();
+    p.segments.push(Ident::new(name, Span::call_site()).into());
+    p
+}
+
+/// The variable `name` (an argument of the method).
+fn var(name: &Ident) -> Expr {
+    path_expr(syn_path([name.clone()]))
+}
+
 /// `Result<ODataLiteral, runtime::Error>` of the value `v` of a function argument.
-fn literal_result(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
-    let literal = runtime_items::ODATA_LITERAL.reexported();
+fn literal_result(arg: &ArgPlan, v: Expr) -> Expr {
+    let literal = runtime_items::ODATA_LITERAL;
     match &arg.literal {
-        LiteralKind::Enum(q) => quote!(#literal::enum_member(#q, &#v)),
-        LiteralKind::Json => quote!(#literal::json(&#v)),
-        LiteralKind::Primitive(_) | LiteralKind::Text => quote!(#literal::of(&#v)),
+        LiteralKind::Enum(q) => call(runtime_fn(literal, "enum_member"), [lit(q), borrow(v)]),
+        LiteralKind::Json => call(runtime_fn(literal, "json"), [borrow(v)]),
+        LiteralKind::Primitive(_) | LiteralKind::Text => call(runtime_fn(literal, "of"), [borrow(v)]),
     }
 }
 
 /// The `ODataLiteral` of a key part (keys are primitives or enumeration members).
-fn key_literal(arg: &ArgPlan, v: &TokenStream) -> TokenStream {
+fn key_literal(arg: &ArgPlan, v: Expr) -> Expr {
     match &arg.literal {
-        LiteralKind::Enum(q) => {
-            let literal = runtime_items::ODATA_LITERAL.reexported();
-            quote!(#literal::enum_literal(#q, &#v))
-        }
-        _ => {
-            let to_literal = runtime_items::TO_ODATA_LITERAL.reexported();
-            quote!(#to_literal::to_odata_literal(&#v))
-        }
+        LiteralKind::Enum(q) => call(
+            runtime_fn(runtime_items::ODATA_LITERAL, "enum_literal"),
+            [lit(q), borrow(v)],
+        ),
+        _ => call(
+            runtime_fn(runtime_items::TO_ODATA_LITERAL, "to_odata_literal"),
+            [borrow(v)],
+        ),
     }
 }
 
+/// A string literal.
+fn lit(text: &str) -> Expr {
+    super::syntax::lit_str(text)
+}
+
 /// `Option<&V>` of an argument, for a JSON member body.
-fn member_value(arg: &ArgPlan) -> TokenStream {
-    let v = ident(&arg.ident);
+fn member_value(arg: &ArgPlan) -> Expr {
+    let v = var(&ident(&arg.ident));
+    let some = |e| call(path_of(&["Some"]), [e]);
     match (arg.optional, arg.pass == Pass::Value) {
-        (true, true) => quote!(#v.as_ref()),
-        (true, false) => quote!(#v),
-        (false, true) => quote!(Some(&#v)),
-        (false, false) => quote!(Some(#v)),
+        (true, true) => method_call(v, "as_ref", []),
+        (true, false) => v,
+        (false, true) => some(borrow(v)),
+        (false, false) => some(v),
     }
 }
 
 /// `#[allow(clippy::too_many_arguments)]` with its reason, when a method needs it.
-fn many_arguments(count: usize) -> TokenStream {
+fn many_arguments(count: usize) -> Vec<Attribute> {
     if count + 1 > MAX_ARGUMENTS {
-        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per parameter of the OData operation or key")])
+        vec![list_attr(
+            "allow",
+            quote!(clippy::too_many_arguments, reason = "one argument per parameter of the OData operation or key"),
+        )]
     } else {
-        quote!()
+        Vec::new()
     }
 }
 
+/// Each line as a paragraph of its own: an empty `#[doc]` line, then the line.
+fn paragraphs(lines: impl IntoIterator<Item = String>) -> Vec<Attribute> {
+    lines
+        .into_iter()
+        .flat_map(|l| [doc(""), doc(&l)])
+        .collect()
+}
+
 /// The doc lines of a renamed method and of its renamed arguments.
-fn renamed_doc(m: &MethodPlan) -> TokenStream {
+fn renamed_doc(m: &MethodPlan) -> Vec<Attribute> {
     let mut lines = Vec::new();
     if let Some(plain) = &m.collided_with {
         lines.push(format!(
@@ -149,12 +189,12 @@ fn renamed_doc(m: &MethodPlan) -> TokenStream {
             ));
         }
     }
-    quote!(#(#[doc = ""] #[doc = #lines])*)
+    paragraphs(lines)
 }
 
 /// `HTTP: <methods> <template>` doc lines, one per template in first-seen order, methods
 /// joined by `/`.
-pub(super) fn http_docs<'r>(requests: impl IntoIterator<Item = (&'r RequestPlan, &'r str)>) -> TokenStream {
+fn http_docs<'r>(requests: impl IntoIterator<Item = (&'r RequestPlan, &'r str)>) -> Vec<Attribute> {
     let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
     for (r, prefix) in requests {
         let template = format!("{prefix}{}", r.template);
@@ -163,222 +203,236 @@ pub(super) fn http_docs<'r>(requests: impl IntoIterator<Item = (&'r RequestPlan,
             None => lines.push((template, vec![r.http.as_str()])),
         }
     }
-    let lines = lines
-        .into_iter()
-        .map(|(t, methods)| format!(" HTTP: `{} {t}`", methods.join("/")));
-    quote!(#(#[doc = ""] #[doc = #lines])*)
+    paragraphs(
+        lines
+            .into_iter()
+            .map(|(t, methods)| format!(" HTTP: `{} {t}`", methods.join("/"))),
+    )
+}
+
+/// The `#[derive(serde::Serialize)] struct Body` that wraps the items a method replaces a
+/// collection with: the same in every such method, so parsed once.
+fn items_body() -> syn::Stmt {
+    syn::Stmt::Item(template("client.items_body", || {
+        quote! {
+            #[derive(serde::Serialize)]
+            struct Body<'a, T> { value: &'a [T] }
+        }
+    }))
 }
 
 impl Methods<'_, '_> {
     /// One method: its docs, then its signature and body.
-    pub fn method(&self, m: &MethodPlan, owner: &Owner) -> TokenStream {
-        let lead = request_lead(m.request.as_ref());
-        let docs = self.docs(m, owner);
-        let renamed = renamed_doc(m);
+    pub fn method(&self, m: &MethodPlan, owner: &Owner) -> syn::ImplItemFn {
+        let mut attrs = request_lead(m.request.as_ref());
+        attrs.extend(self.docs(m, owner));
+        attrs.extend(renamed_doc(m));
         let name = ident(&m.ident);
-        let body = match &m.action {
-            Action::Send(r) => self.send(&name, r, owner),
-            Action::Open(o) => self.open(&name, o, owner),
+        let mut f = match &m.action {
+            Action::Send(r) => self.send(name, r, owner),
+            Action::Open(o) => self.open(name, o, owner),
         };
-        quote!(#lead #docs #renamed #body)
+        attrs.append(&mut f.attrs);
+        f.attrs = attrs;
+        f
     }
 
     /// A method that sends `r`.
-    fn send(&self, name: &proc_macro2::Ident, r: &RequestPlan, owner: &Owner) -> TokenStream {
+    fn send(&self, name: Ident, r: &RequestPlan, owner: &Owner) -> syn::ImplItemFn {
         let plan = self.plan;
         let path = &owner.path;
-        let mut params: Vec<TokenStream> = r
+        let mut params: Vec<syn::FnArg> = r
             .args
             .iter()
-            .map(|a| {
-                let v = ident(&a.ident);
-                let t = arg_type(plan, a);
-                quote!(#v: #t)
-            })
+            .map(|a| typed_arg(ident(&a.ident), arg_type(plan, a)))
             .collect();
+        let page = |e| path_type(with_args(runtime_items::PAGE.reexported_path(), [e]));
+        let runtime_type = |item: RuntimeItem| path_type(item.reexported_path());
         let (ret, ctor) = match &r.response {
-            Response::Empty => (quote!(()), quote!(empty)),
-            Response::Json(t) => (client_type(plan, t), quote!(json)),
-            Response::Value(t) => (client_type(plan, t), quote!(value)),
-            Response::Page(t) => {
-                let page = runtime_items::PAGE.reexported();
-                let e = element_type(plan, t);
-                (quote!(#page<#e>), quote!(page))
-            }
-            Response::Created(id) => (model_type(plan, *id), quote!(created)),
-            Response::Count => (quote!(u64), quote!(dollar_count)),
-            Response::Media => (runtime_items::MEDIA.reexported(), quote!(media)),
-            Response::ReferencePage => {
-                let page = runtime_items::PAGE.reexported();
-                let reference = runtime_items::ENTITY_REFERENCE.reexported();
-                (quote!(#page<#reference>), quote!(page))
-            }
-            Response::Reference => (runtime_items::ENTITY_REFERENCE.reexported(), quote!(json)),
+            Response::Empty => (unit_type(), "empty"),
+            Response::Json(t) => (client_type(plan, t), "json"),
+            Response::Value(t) => (client_type(plan, t), "value"),
+            Response::Page(t) => (page(element_type(plan, t)), "page"),
+            Response::Created(id) => (model_type(plan, *id), "created"),
+            Response::Count => (named("u64"), "dollar_count"),
+            Response::Media => (runtime_type(runtime_items::MEDIA), "media"),
+            Response::ReferencePage => (page(runtime_type(runtime_items::ENTITY_REFERENCE)), "page"),
+            Response::Reference => (runtime_type(runtime_items::ENTITY_REFERENCE), "json"),
         };
-        let first = r.args.first().map(|a| ident(&a.ident));
+        let ret = path_type(with_args(path_of(&["Request"]), [ret]));
+        // The plan gives the URL forms and bodies that name the first argument one.
+        let first = || {
+            let a = r.args.first().expect("the request has the argument its URL or body names");
+            var(&ident(&a.ident))
+        };
         let url = match &r.url {
-            Url::Same => quote!(#path),
-            Url::Segment(s) | Url::SegmentWithId(s) => quote!(#path.segment(#s)),
-            Url::KeyThenSegment(s) => quote!(#path.key(#first.as_ref()).segment(#s)),
-            Url::Action(s) => quote!(#path.action(#s)),
-            Url::Function(s) if r.args.is_empty() => quote!(#path.operation(#s, &[])),
+            Url::Same => path.clone(),
+            Url::Segment(s) | Url::SegmentWithId(s) => method_call(path.clone(), "segment", [lit(s)]),
+            Url::KeyThenSegment(s) => {
+                let key = method_call(path.clone(), "key", [method_call(first(), "as_ref", [])]);
+                method_call(key, "segment", [lit(s)])
+            }
+            Url::Action(s) => method_call(path.clone(), "action", [lit(s)]),
+            Url::Function(s) if r.args.is_empty() => {
+                method_call(path.clone(), "operation", [lit(s), array_ref([])])
+            }
             Url::Function(s) => {
                 // Parameters go into the URL as literals; optional ones only when set.
                 let entries = r.args.iter().map(|a| {
-                    let wire = &a.wire;
-                    let v = ident(&a.ident);
-                    if a.optional {
-                        let lit = literal_result(a, &quote!(value));
-                        quote!((#wire, #v.map(|value| #lit)))
+                    let v = var(&ident(&a.ident));
+                    let value = if a.optional {
+                        let lit = literal_result(a, path_expr(path_of(&["value"])));
+                        method_call(v, "map", [closure("value", lit)])
                     } else {
-                        let lit = literal_result(a, &quote!(#v));
-                        quote!((#wire, Some(#lit)))
-                    }
+                        call(path_of(&["Some"]), [literal_result(a, v)])
+                    };
+                    pair(lit(&a.wire), value)
                 });
-                quote!(#path.function(#s, [#(#entries),*]))
+                method_call(path.clone(), "function", [lit(s), array(entries)])
             }
         };
-        let method = format_ident!("{}", r.http.as_str());
+        let method = path_expr(path_of(&["Method", r.http.as_str()]));
+        let client = || borrow(self_field("client"));
+        let request_fn = |name: &str| path_of(&["Request", name]);
         let fallible = matches!(&r.url, Url::Function(_)) && !r.args.is_empty();
         let request = match (&r.response, fallible) {
-            (_, true) => quote!(Request::with_path(&self.client, Method::#method, path, Request::#ctor)),
+            (_, true) => call(
+                request_fn("with_path"),
+                [client(), method.clone(), path_expr(path_of(&["path"])), path_expr(request_fn(ctor))],
+            ),
             // `dollar_count` takes the collection's path and appends `/$count` itself.
-            (Response::Count, false) => quote!(Request::#ctor(&self.client, #path)),
-            (Response::Created(_), false) => quote!(Request::#ctor(&self.client, #url)),
-            (_, false) => quote!(Request::#ctor(&self.client, Method::#method, #url)),
+            (Response::Count, false) => call(request_fn(ctor), [client(), path.clone()]),
+            (Response::Created(_), false) => call(request_fn(ctor), [client(), url.clone()]),
+            (_, false) => call(request_fn(ctor), [client(), method.clone(), url.clone()]),
         };
-        let body = match &r.body {
-            Body::None => quote!(),
+        let arg = |name: &str, ty: Type| typed_arg(format_ident!("{name}"), ty);
+        let named_var = |name: &str| path_expr(path_of(&[name]));
+        let body: Option<(&str, Vec<Expr>)> = match &r.body {
+            Body::None => None,
             Body::Entity(id) => {
-                let t = model_type(plan, *id);
-                params.push(quote!(body: &#t));
-                quote!(.json_body(body))
+                params.push(arg("body", reference(model_type(plan, *id))));
+                Some(("json_body", vec![named_var("body")]))
             }
             Body::Typed { ty, content_type } => {
-                let t = client_type(plan, ty);
-                params.push(quote!(body: &#t));
-                quote!(.json_body_as(body, #content_type))
+                params.push(arg("body", reference(client_type(plan, ty))));
+                Some(("json_body_as", vec![named_var("body"), lit(content_type)]))
             }
             Body::Parameters(op) => {
                 let s = format_ident!("{}", self.cp.parameters[op].ident);
-                params.push(quote!(parameters: &super::parameters::#s));
-                quote!(.json_body(parameters))
+                let ty = path_type(syn_path([format_ident!("super"), format_ident!("parameters"), s]));
+                params.push(arg("parameters", reference(ty)));
+                Some(("json_body", vec![named_var("parameters")]))
             }
             Body::Member => {
-                let Some(arg) = r.args.first() else {
-                    return quote!();
-                };
-                let wire = &arg.wire;
-                let value = member_value(arg);
-                quote!(.json_member_body(#wire, #value))
+                let a = r.args.first().expect("a member body has its argument");
+                Some(("json_member_body", vec![lit(&a.wire), member_value(a)]))
             }
             Body::Items(ty) => {
-                let e = element_type(plan, ty);
-                params.push(quote!(items: &[#e]));
-                return quote! {
-                    pub fn #name(&self, #(#params),*) -> Request<#ret> {
-                        #[derive(serde::Serialize)]
-                        struct Body<'a, T> { value: &'a [T] }
-                        Request::#ctor(&self.client, Method::#method, #url).json_body(&Body { value: items })
-                    }
-                };
+                params.push(arg("items", reference(slice(element_type(plan, ty)))));
+                let items = struct_expr(path_of(&["Body"]), [(format_ident!("value"), named_var("items"))]);
+                let request = call(request_fn(ctor), [client(), method, url]);
+                let stmts = vec![items_body(), tail(method_call(request, "json_body", [borrow(items)]))];
+                return method_fn(Vec::new(), name, params, ret, stmts);
             }
             Body::Bytes => {
-                params.push(quote!(bytes: Vec<u8>));
-                params.push(quote!(content_type: &str));
-                quote!(.bytes_body(bytes, content_type))
+                params.push(arg("bytes", wrapped("Vec", named("u8"))));
+                params.push(arg("content_type", reference(named("str"))));
+                Some(("bytes_body", vec![named_var("bytes"), named_var("content_type")]))
             }
             Body::Raw(content_type) => {
-                params.push(quote!(body: impl Into<Vec<u8>>));
-                quote!(.bytes_body(body.into(), #content_type))
+                let into = with_args(path_of(&["Into"]), [wrapped("Vec", named("u8"))]);
+                params.push(arg("body", impl_trait(into)));
+                let body = method_call(named_var("body"), "into", []);
+                Some(("bytes_body", vec![body, lit(content_type)]))
             }
-            Body::Reference => quote!(.reference_body(#first)),
+            Body::Reference => Some(("reference_body", vec![first()])),
         };
-        let query = match &r.url {
-            Url::SegmentWithId(_) => quote!(.reference_id(#first)),
-            _ => quote!(),
-        };
+        let mut expr = request;
+        if let Some((with, args)) = body {
+            expr = method_call(expr, with, args);
+        }
         let allow = many_arguments(params.len());
         if fallible {
-            return quote! {
-                #allow
-                pub fn #name(&self, #(#params),*) -> Request<#ret> {
-                    let path = #url;
-                    #request #body
-                }
-            };
+            let stmts = vec![let_stmt("path", url), tail(expr)];
+            return method_fn(allow, name, params, ret, stmts);
         }
-        quote! {
-            #allow
-            pub fn #name(&self, #(#params),*) -> Request<#ret> {
-                #request #body #query
-            }
+        if let Url::SegmentWithId(_) = &r.url {
+            expr = method_call(expr, "reference_id", [first()]);
         }
+        method_fn(allow, name, params, ret, vec![tail(expr)])
     }
 
     /// A method that opens another builder.
-    fn open(&self, name: &proc_macro2::Ident, o: &OpenPlan, owner: &Owner) -> TokenStream {
+    fn open(&self, name: Ident, o: &OpenPlan, owner: &Owner) -> syn::ImplItemFn {
         let t = format_ident!("{}", self.cp.target_ident(o.target));
+        let ret = path_type(syn_path([t.clone()]));
         let path = &owner.path;
-        let params: Vec<TokenStream> = o
+        let params: Vec<syn::FnArg> = o
             .args
             .iter()
-            .map(|a| {
-                let v = ident(&a.ident);
-                let ty = arg_type(self.plan, a);
-                quote!(#v: #ty)
-            })
+            .map(|a| typed_arg(ident(&a.ident), arg_type(self.plan, a)))
             .collect();
-        let args: Vec<_> = o.args.iter().map(|a| ident(&a.ident)).collect();
-        let wires = o.args.iter().map(|a| a.wire.as_str());
+        let args: Vec<Expr> = o.args.iter().map(|a| var(&ident(&a.ident))).collect();
+        let client = (format_ident!("client"), method_call(self_field("client"), "clone", []));
         let target_path = match &o.step {
             Step::Segment(s) => {
                 let collection = matches!(o.target, BuilderRef::Planned(i)
                     if self.cp.surface.builders[i].kind == BuilderKind::Collection);
                 if collection {
-                    return quote! {
-                        pub fn #name(&self) -> #t {
-                            #t { client: self.client.clone(), parent: #path, segment: #s }
-                        }
-                    };
+                    let fields = [
+                        client,
+                        (format_ident!("parent"), path.clone()),
+                        (format_ident!("segment"), lit(s)),
+                    ];
+                    let stmts = vec![tail(struct_expr(syn_path([t.clone()]), fields))];
+                    return method_fn(Vec::new(), name, [], ret, stmts);
                 }
-                quote!(#path.segment(#s))
+                method_call(path.clone(), "segment", [lit(s)])
             }
             Step::KeySegment => {
-                let id = &args[0];
-                quote!(#path.key(#id.as_ref()))
+                method_call(path.clone(), "key", [method_call(args[0].clone(), "as_ref", [])])
             }
-            Step::KeyValue => {
-                let literal = key_literal(&o.args[0], &quote!(#(#args)*));
-                quote!(self.parent.key_value(self.segment, #literal))
-            }
+            Step::KeyValue => method_call(
+                self_field("parent"),
+                "key_value",
+                [self_field("segment"), key_literal(&o.args[0], args[0].clone())],
+            ),
             Step::CompositeKey => {
                 let literals = o
                     .args
                     .iter()
-                    .zip(&args)
-                    .map(|(a, v)| key_literal(a, &quote!(#v)));
-                quote!(self.parent.composite_key(self.segment, &[#((#wires, #literals)),*]))
+                    .zip(args)
+                    .map(|(a, v)| pair(lit(&a.wire), key_literal(a, v)));
+                method_call(
+                    self_field("parent"),
+                    "composite_key",
+                    [self_field("segment"), array_ref(literals)],
+                )
             }
             Step::AlternateKey => {
-                quote!(self.parent.alternate_key(self.segment, &[#((#wires, #args.as_ref())),*]))
+                let pairs = o
+                    .args
+                    .iter()
+                    .zip(args)
+                    .map(|(a, v)| pair(lit(&a.wire), method_call(v, "as_ref", [])));
+                method_call(
+                    self_field("parent"),
+                    "alternate_key",
+                    [self_field("segment"), array_ref(pairs)],
+                )
             }
             Step::PathAddress => {
-                let path_arg = &args[0];
-                quote!(#path.path_address(#path_arg.as_ref()))
+                method_call(path.clone(), "path_address", [method_call(args[0].clone(), "as_ref", [])])
             }
         };
         let allow = many_arguments(params.len());
-        quote! {
-            #allow
-            pub fn #name(&self, #(#params),*) -> #t {
-                #t { client: self.client.clone(), path: #target_path }
-            }
-        }
+        let fields = [client, (format_ident!("path"), target_path)];
+        let stmts = vec![tail(struct_expr(syn_path([t]), fields))];
+        method_fn(allow, name, params, ret, stmts)
     }
 
     /// The doc text of method `m`: what it is for, its URL or HTTP lines, deprecation.
-    fn docs(&self, m: &MethodPlan, owner: &Owner) -> TokenStream {
+    fn docs(&self, m: &MethodPlan, owner: &Owner) -> Vec<Attribute> {
         let request = runtime_items::REQUEST.reexported_text();
         let send = match &m.action {
             Action::Send(r) => Some(r),
@@ -392,21 +446,21 @@ impl Methods<'_, '_> {
                         Action::Send(r) => Some((r, o.template.as_str())),
                         Action::Open(_) => None,
                     })),
-                    None => quote!(),
+                    None => Vec::new(),
                 },
                 BuilderRef::Planned(_) => {
                     let url = format!(" URL: `{}`", o.template);
                     if matches!(m.kind, MethodKind::Entry { .. } | MethodKind::Key | MethodKind::AlternateKey) {
-                        quote!()
+                        Vec::new()
                     } else {
-                        quote!(#[doc = ""] #[doc = #url])
+                        paragraphs([url])
                     }
                 }
             },
         };
         // The success status and permissions follow the `HTTP:` lines (`request_facts.rs`).
-        let facts = self.request_facts(m);
-        let http = quote!(#http #facts);
+        let mut http = http;
+        http.extend(self.request_facts(m));
         let segment = m.action.segment().unwrap_or_default();
         let open_template = match &m.action {
             Action::Open(o) => o.template.as_str(),
@@ -482,8 +536,9 @@ impl Methods<'_, '_> {
                     own.push(String::new());
                     own.push(format!("Added by the override file: {}", sanitize(&op.reason)));
                 }
-                let doc = doc_lines(&op.annotations, &own);
-                return quote!(#doc #http);
+                let mut docs = doc_attributes(&op.annotations, &own);
+                docs.extend(http);
+                return docs;
             }
             MethodKind::PathAddress(index) => {
                 let address = &self.plan.model.path_addresses[*index];
@@ -494,7 +549,7 @@ impl Methods<'_, '_> {
                     String::new(),
                     format!(" Added by the override file: {}", sanitize(&address.reason)),
                 ];
-                return quote!(#(#[doc = #lines])*);
+                return lines.iter().map(|l| doc(l)).collect();
             }
             MethodKind::PropertyGet => vec![" Reads the collection.".into()],
             MethodKind::PropertyReplace => vec![" Replaces the whole collection (sent as `{\"value\": [...]}`).".into()],
@@ -512,8 +567,10 @@ impl Methods<'_, '_> {
             MethodKind::SetLink => vec![format!(" Links an existing entity in place of the current one (its `@odata.id` in the body); {URL_DOC}")],
             MethodKind::DeleteLink => vec![" Removes the link; the entity itself stays.".into()],
         };
-        let dep = self.deprecation(m, owner);
-        quote!(#(#[doc = #text])* #http #dep)
+        let mut docs: Vec<Attribute> = text.iter().map(|l| doc(l)).collect();
+        docs.extend(http);
+        docs.extend(self.deprecation(m, owner));
+        docs
     }
 
     /// The docs of an operation: its description and facts, its kind, optional parameters.
@@ -521,8 +578,8 @@ impl Methods<'_, '_> {
         &self,
         op: crate::model::OperationId,
         request: Option<&RequestPlan>,
-        http: TokenStream,
-    ) -> TokenStream {
+        http: Vec<Attribute>,
+    ) -> Vec<Attribute> {
         let op = &self.plan.model.operations[op.0];
         let kind = match op.kind {
             OperationKind::Action => "action",
@@ -544,17 +601,16 @@ impl Methods<'_, '_> {
                 optional.join(", ")
             ));
         }
-        let docs = doc_lines(&op.annotations, &extra);
-        let deprecated = deprecated_attr(&op.annotations);
-        quote!(#docs #http #deprecated)
+        let mut docs = doc_attributes(&op.annotations, &extra);
+        docs.extend(http);
+        docs.extend(deprecated_attribute(&op.annotations));
+        docs
     }
 
     /// `#[deprecated]` of the structural property a method reaches, if the metadata
     /// deprecates it.
-    fn deprecation(&self, m: &MethodPlan, owner: &Owner) -> TokenStream {
-        let Some(index) = owner.builder else {
-            return quote!();
-        };
+    fn deprecation(&self, m: &MethodPlan, owner: &Owner) -> Option<Attribute> {
+        let index = owner.builder?;
         let b = &self.cp.surface.builders[index];
         let name = match (&m.kind, &b.kind) {
             (MethodKind::Navigation | MethodKind::Property, _) => m.action.segment(),
@@ -564,16 +620,13 @@ impl Methods<'_, '_> {
             ) => Some(p.as_str()),
             _ => None,
         };
-        let Some(name) = name else {
-            return quote!();
-        };
+        let name = name?;
         self.plan
             .model
             .all_properties(b.ty)
             .into_iter()
             .find(|(_, p)| p.name == name)
-            .map(|(_, p)| deprecated_attr(&p.annotations))
-            .unwrap_or_default()
+            .and_then(|(_, p)| deprecated_attribute(&p.annotations))
     }
 
     /// The README's example request, from the plan's [`Example`](crate::plan::client::Example).

@@ -5,17 +5,15 @@
 //!
 //! [`request_lead`]: super::docs::request_lead
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::request::Methods;
+use super::syntax;
 use crate::plan::client::{Action, MethodPlan};
 use crate::plan::permissions::MethodPermissions;
 use crate::plan::status::{status_text, success_status};
 
 impl Methods<'_, '_> {
     /// `Success: ...` and `Permissions ...` doc lines of method `m`, after its `HTTP:` lines.
-    pub(super) fn request_facts(&self, m: &MethodPlan) -> TokenStream {
+    pub(super) fn request_facts(&self, m: &MethodPlan) -> Vec<syn::Attribute> {
         let mut lines = Vec::new();
         if let Action::Send(r) = &m.action {
             let model = self.plan.model;
@@ -35,7 +33,9 @@ impl Methods<'_, '_> {
                     .into(),
             ),
         }
-        let lines = lines.iter();
-        quote!(#(#[doc = ""] #[doc = #lines])*)
+        lines
+            .iter()
+            .flat_map(|l| [syntax::doc(""), syntax::doc(l)])
+            .collect()
     }
 }

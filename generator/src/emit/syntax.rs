@@ -14,6 +14,9 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{token, Attribute, Expr, Item, Type};
 
+mod functions;
+pub(crate) use functions::*;
+
 /// A path of identifiers (`a::b::C`).
 pub(crate) fn path(segments: impl IntoIterator<Item = Ident>) -> syn::Path {
     syn::Path {

@@ -1,8 +1,7 @@
 //! EDM and named types to Rust types (syntax trees, or their tokens), as seen from one
 //! module.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::ToTokens;
+use proc_macro2::{Ident, Span};
 use syn::Type;
 
 use super::Plan;
@@ -54,11 +53,6 @@ impl<'p, 'm> RustType<'p, 'm> {
 
     /// The Rust type of a primitive: a std type, or `edm::X` (files import the runtime's
     /// `edm` module).
-    pub fn primitive(p: &Primitive) -> TokenStream {
-        Self::primitive_type(p).into_token_stream()
-    }
-
-    /// [`Self::primitive`] as a syntax tree.
     pub fn primitive_type(p: &Primitive) -> Type {
         let runtime = match p {
             Primitive::String => return std_type("String"),
