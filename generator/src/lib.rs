@@ -28,20 +28,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-/// Declares a pipeline stage: private, or public but hidden and unstable with the feature
-/// `internals` (the workspace's benchmarks, fuzz targets and tests reach into stages).
-macro_rules! stage {
-    ($($name:ident),* $(,)?) => {
-        $(
-            #[cfg(feature = "internals")]
-            #[doc(hidden)]
-            pub mod $name;
-            #[cfg(not(feature = "internals"))]
-            mod $name;
-        )*
-    };
-}
-
 /// Declares a struct that is public (hidden, unstable) only with the feature `internals`,
 /// because its fields are stage types.
 macro_rules! internal_struct {
@@ -56,7 +42,39 @@ macro_rules! internal_struct {
     };
 }
 
-stage!(csdl, emit, model, overrides, plan, select);
+// The pipeline stages: private, or public but hidden and unstable with the feature
+// `internals` (the workspace's benchmarks, fuzz targets and tests reach into stages).
+// Declared one by one rather than by a macro so that `cargo fmt` reaches their files.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod csdl;
+#[cfg(not(feature = "internals"))]
+mod csdl;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod emit;
+#[cfg(not(feature = "internals"))]
+mod emit;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod model;
+#[cfg(not(feature = "internals"))]
+mod model;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod overrides;
+#[cfg(not(feature = "internals"))]
+mod overrides;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod plan;
+#[cfg(not(feature = "internals"))]
+mod plan;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod select;
+#[cfg(not(feature = "internals"))]
+mod select;
 
 pub mod diagnostics;
 pub mod docs;

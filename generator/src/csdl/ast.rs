@@ -15,7 +15,9 @@ impl Document {
     /// Whether this is Microsoft Graph metadata (it declares `microsoft.graph`): Graph's
     /// built-in fixes, default roots, base URL and URL conventions follow from it.
     pub fn is_graph(&self) -> bool {
-        self.schemas.iter().any(|s| s.namespace == "microsoft.graph")
+        self.schemas
+            .iter()
+            .any(|s| s.namespace == "microsoft.graph")
     }
 }
 

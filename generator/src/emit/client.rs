@@ -65,7 +65,9 @@ pub(crate) fn client_files<'a>(
     let client_ident = format_ident!("{}", cp.client_ident);
     let mut part_files = Vec::new();
     let builders = if chunked {
-        let mods: Vec<_> = (1..=parts.len()).map(|n| format_ident!("part_{n}")).collect();
+        let mods: Vec<_> = (1..=parts.len())
+            .map(|n| format_ident!("part_{n}"))
+            .collect();
         head.push_tokens(quote! {
             // Methods name `super::parameters`, which from a part is this module's.
             #[allow(unused_imports)]
@@ -170,8 +172,7 @@ fn example_targets(
                 continue;
             }
             let hint = if features.is_empty() {
-                "; the client has no features (they come with Generator::area_features)"
-                    .to_string()
+                "; the client has no features (they come with Generator::area_features)".to_string()
             } else {
                 did_you_mean(wanted, features.iter().map(|(name, _)| name.as_str()))
             };
@@ -284,13 +285,8 @@ fn client_crate_files<'a>(
         },
     };
     let cargo = manifest.render();
-    let readme = super::package::client_readme(
-        plan,
-        info,
-        &client.crate_name,
-        client_ident,
-        first_request,
-    )?;
+    let readme =
+        super::package::client_readme(plan, info, &client.crate_name, client_ident, first_request)?;
     let examples = client
         .examples
         .iter()
@@ -439,7 +435,13 @@ impl Renderer<'_, '_> {
             prefix: "...",
         };
         let methods = s.methods.iter().map(|m| self.methods().method(m, &owner));
-        self.builder_items(vec![super::syntax::doc(doc)], s.ident, false, false, methods)
+        self.builder_items(
+            vec![super::syntax::doc(doc)],
+            s.ident,
+            false,
+            false,
+            methods,
+        )
     }
 
     /// A builder's struct (`client` and its path: `path`, or for a collection `parent`
@@ -472,7 +474,11 @@ impl Renderer<'_, '_> {
         let b_ident = format_ident!("{}", name);
         let mut code = Code::from(named_struct(attrs, b_ident.clone(), fields));
         let self_ty = path_type(path([b_ident]));
-        code.push(inherent_impl(Vec::new(), self_ty, methods.map(ImplItem::Fn).collect()));
+        code.push(inherent_impl(
+            Vec::new(),
+            self_ty,
+            methods.map(ImplItem::Fn).collect(),
+        ));
         code
     }
 
@@ -527,7 +533,10 @@ impl Renderer<'_, '_> {
         let methods = self.cp.methods[index].iter().map(|m| {
             let mut method = self.methods().method(m, &owner);
             if let Some(f) = self.features() {
-                let needs = f.method_features(index, m).into_iter().filter_map(cfg_any_attribute);
+                let needs = f
+                    .method_features(index, m)
+                    .into_iter()
+                    .filter_map(cfg_any_attribute);
                 method.attrs.splice(0..0, needs);
             }
             method
@@ -558,7 +567,9 @@ impl Renderer<'_, '_> {
             return Ok(vec![OutputFile::new("src/parameters.rs", text)]);
         }
         let head = self.parameters_head();
-        let mods: Vec<_> = (1..=parts.len()).map(|n| format_ident!("part_{n}")).collect();
+        let mods: Vec<_> = (1..=parts.len())
+            .map(|n| format_ident!("part_{n}"))
+            .collect();
         let main = quote! {
             #head
             // A part may hold no struct the enabled features compile.
@@ -630,10 +641,17 @@ impl Renderer<'_, '_> {
                 let line = format!(" Named `{}` because `{plain}` is taken here.", p.ident);
                 attrs.extend([doc(""), doc(&line)]);
             }
-            field(attrs, ident(&p.ident), wrapped("Option", client_type(plan, &p.ty)))
+            field(
+                attrs,
+                ident(&p.ident),
+                wrapped("Option", client_type(plan, &p.ty)),
+            )
         });
         let json = |name: &str| path_type(path_of(&["serde_json", name]));
-        let map = with_args(path_of(&["serde_json", "Map"]), [path_type(path_of(&["String"])), json("Value")]);
+        let map = with_args(
+            path_of(&["serde_json", "Map"]),
+            [path_type(path_of(&["String"])), json("Value")],
+        );
         let extra = field(
             vec![
                 doc(" Members the action does not declare, and values that did not fit"),
@@ -645,7 +663,10 @@ impl Renderer<'_, '_> {
         let writes = s.fields.iter().map(|p| {
             let value = borrow(field_of(self_expr(), ident(&p.ident)));
             let object = path_expr(path_of(&["object"]));
-            syn::Stmt::Expr(method_call(object, "property", [lit_str(&p.wire), value]), Some(Default::default()))
+            syn::Stmt::Expr(
+                method_call(object, "property", [lit_str(&p.wire), value]),
+                Some(Default::default()),
+            )
         });
         let arms = s.fields.iter().map(|p| {
             let f = ident(&p.ident);
@@ -713,16 +734,20 @@ impl Renderer<'_, '_> {
         writes: impl Iterator<Item = syn::Stmt>,
     ) -> syn::ItemImpl {
         let object_serializer = runtime_items::OBJECT_SERIALIZER.path();
-        let mut item = impl_for("client.parameters_serialize", path_type(path([s_ident])), || {
-            quote! {
-                impl serde::Serialize for Parameters {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        let mut object = #object_serializer::with_type(serializer, &self.additional_properties, None)?;
-                        object.end()
+        let mut item = impl_for(
+            "client.parameters_serialize",
+            path_type(path([s_ident])),
+            || {
+                quote! {
+                    impl serde::Serialize for Parameters {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            let mut object = #object_serializer::with_type(serializer, &self.additional_properties, None)?;
+                            object.end()
+                        }
                     }
                 }
-            }
-        });
+            },
+        );
         match item.items.first_mut() {
             Some(ImplItem::Fn(f)) => {
                 f.block.stmts.splice(1..1, writes);

@@ -375,7 +375,8 @@ fn space_items(text: &str) -> String {
         out.push('\n');
         let Some(next) = lines.get(i + 1) else { break };
         let ends_item = *line == "}"
-            || (!line.starts_with([' ', '/', '#']) && (line.ends_with(';') || line.ends_with("{}")));
+            || (!line.starts_with([' ', '/', '#'])
+                && (line.ends_with(';') || line.ends_with("{}")));
         let same_group = line.starts_with("use ") && next.starts_with("use ")
             || line.starts_with("pub use ") && next.starts_with("pub use ")
             || line.starts_with("mod ") && next.starts_with("pub use ")

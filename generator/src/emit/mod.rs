@@ -15,8 +15,8 @@ mod request;
 mod request_facts;
 mod syntax;
 
-pub(crate) use client::client_files;
 pub use client::client_crate;
+pub(crate) use client::client_files;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -26,12 +26,12 @@ pub(crate) use format::{format_part, stream_parts, Code};
 
 use crate::error::Result;
 use crate::model::{TypeId, TypeKind};
-use models::{AnyPart, Piece};
 use crate::plan::naming::needs_raw;
 use crate::plan::Plan;
 use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
 use crate::write::{OutputFile, PendingFile};
+use models::{AnyPart, Piece};
 
 /// What the emitted crate is called and where it came from.
 #[derive(Debug, Clone)]
@@ -76,10 +76,7 @@ pub(crate) fn cfg_any_attribute<'a>(
     match features.as_slice() {
         [] => None,
         [one] => syntax::cfg(Some(one)),
-        many => Some(syntax::list_attr(
-            "cfg",
-            quote!(any(#(feature = #many),*)),
-        )),
+        many => Some(syntax::list_attr("cfg", quote!(any(#(feature = #many),*)))),
     }
 }
 
@@ -138,12 +135,19 @@ struct ModuleItems {
 /// The imports every model file starts with.
 fn file_imports() -> Code {
     let mut code = Code::default();
-    for name in ["models.imports.super", "models.imports.edm", "models.imports.model"] {
+    for name in [
+        "models.imports.super",
+        "models.imports.edm",
+        "models.imports.model",
+    ] {
         code.push(syntax::template(name, || {
             let edm = runtime_items::EDM.path();
             let model = runtime_items::MODEL.path();
             match name {
-                "models.imports.super" => quote!(#[allow(unused_imports)] use super::*;),
+                "models.imports.super" => quote!(
+                    #[allow(unused_imports)]
+                    use super::*;
+                ),
                 "models.imports.edm" => quote!(#[allow(unused_imports)] use #edm;),
                 _ => quote!(#[allow(unused_imports)] use #model;),
             }
@@ -186,7 +190,11 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
     for (mi, module) in plan.modules.iter().enumerate() {
         let by_kind = |pred: fn(&TypeKind) -> bool| -> Parts {
             let mut parts = Vec::new();
-            for &id in module.types.iter().filter(|id| pred(&plan.model.ty(**id).kind)) {
+            for &id in module
+                .types
+                .iter()
+                .filter(|id| pred(&plan.model.ty(**id).kind))
+            {
                 parts.push((id, Piece::Type));
                 if plan.polymorphic.contains_key(&id) {
                     parts.extend(
@@ -228,15 +236,18 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
                     ITEM_BYTES + WEIGHT_BYTES * models::weight(plan, *id, *piece)
                 });
                 let numbered = chunks.len() > 1;
-                chunks.into_iter().enumerate().map(move |(i, ids)| FileItems {
-                    name: if numbered {
-                        format!("{name}_{}", i + 1)
-                    } else {
-                        name.to_string()
-                    },
-                    item,
-                    ids,
-                })
+                chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, ids)| FileItems {
+                        name: if numbered {
+                            format!("{name}_{}", i + 1)
+                        } else {
+                            name.to_string()
+                        },
+                        item,
+                        ids,
+                    })
             })
             .collect();
         let mut doc = format!(" Types of the CSDL namespace `{}`.", module.namespace);
@@ -315,9 +326,10 @@ pub(crate) fn models_files<'a>(
             let file_ident = ident(&name);
             // A numbered file may hold only `impl` blocks (the methods or conversions of an
             // `Any<Base>` enum): it names nothing to re-export.
-            let names_items = file.ids.iter().any(|(_, piece)| {
-                matches!(piece, Piece::Type | Piece::Any(AnyPart::Enum))
-            });
+            let names_items = file
+                .ids
+                .iter()
+                .any(|(_, piece)| matches!(piece, Piece::Type | Piece::Any(AnyPart::Enum)));
             module_file.push(syntax::module_decl(file_ident.clone()));
             if names_items {
                 // With area features a file may hold nothing the enabled features compile.
@@ -325,7 +337,10 @@ pub(crate) fn models_files<'a>(
                     .features
                     .is_some()
                     .then(|| syntax::list_attr("allow", quote!(unused_imports)));
-                module_file.push(syntax::glob_reexport(allow.into_iter().collect(), file_ident));
+                module_file.push(syntax::glob_reexport(
+                    allow.into_iter().collect(),
+                    file_ident,
+                ));
             }
             let path = format!("{dir}/{name}.rs");
             let what = path.clone();
@@ -424,7 +439,11 @@ pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -
         items.push(syntax::inline_module(None, ident("builders"), builders));
         items.push(syntax::glob_reexport(Vec::new(), ident("builders")));
         let (docs, params) = params.into_module_parts("the client parameters")?;
-        items.push(syntax::inline_module(Some(docs), ident("parameters"), params));
+        items.push(syntax::inline_module(
+            Some(docs),
+            ident("parameters"),
+            params,
+        ));
         let attrs = vec![
             syntax::doc(" Typed async request builders for the models above."),
             syntax::list_attr("allow", quote!(deprecated)),

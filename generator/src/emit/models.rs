@@ -5,12 +5,12 @@ use quote::{format_ident, quote};
 use syn::Attribute;
 
 use super::docs::{deprecated_attribute, doc_attributes};
-use super::syntax::{self, path_of, path_type};
 use super::model_impls::{model_impls, ImplField};
+use super::syntax::{self, path_of, path_type};
 use super::{ident, Code};
 use crate::model::{Target, TypeId, TypeKind, TypeRef};
-use crate::runtime_items;
 use crate::plan::{FieldKind, FieldPlan, Plan, RustType};
+use crate::runtime_items;
 
 /// Structs (and their field constants) for `ids`, in order.
 /// The struct of `id` with its impls and companion enums.
@@ -197,7 +197,12 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
     let allow_unused = cfgs.iter().any(Option::is_some).then(|| {
         syntax::list_attr(
             "allow",
-            quote!(unused_mut, unused_variables, unused_imports, clippy::match_single_binding),
+            quote!(
+                unused_mut,
+                unused_variables,
+                unused_imports,
+                clippy::match_single_binding
+            ),
         )
     });
     let declaration = declaration(plan, id, attrs, &struct_ident, &types);
@@ -323,7 +328,9 @@ fn renamed_companion(ident: &str, plain: Option<&str>) -> Vec<Attribute> {
     match plain {
         Some(plain) => vec![
             syntax::doc(""),
-            syntax::doc(&format!(" Named `{ident}` because `{plain}` is taken in this module.")),
+            syntax::doc(&format!(
+                " Named `{ident}` because `{plain}` is taken in this module."
+            )),
         ],
         None => Vec::new(),
     }
@@ -439,7 +446,9 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> Code {
                 odata_type.segments.push(format_ident!("ODATA_TYPE").into());
                 syntax::arm(with_cfg(i, None), pat, syntax::path_expr(odata_type))
             });
-            syntax::match_of(&mut methods, "odata_type").arms.extend(arms);
+            syntax::match_of(&mut methods, "odata_type")
+                .arms
+                .extend(arms);
             code.push(syn::Item::Impl(methods));
             code.push_tokens(quote! {
                 impl Default for #any_ident {
@@ -484,7 +493,11 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> Code {
                 }
                 syn::ImplItem::Fn(f)
             });
-            code.push(syntax::inherent_impl(Vec::new(), any_ty(), methods.collect()));
+            code.push(syntax::inherent_impl(
+                Vec::new(),
+                any_ty(),
+                methods.collect(),
+            ));
         }
         AnyPart::Conversions(_) => {
             for i in 0..derived.len() {
@@ -539,7 +552,9 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> Code {
                 );
                 syntax::arm(with_cfg(i, None), pat, body)
             });
-            syntax::match_of(&mut serialize, "serialize").arms.extend(arms);
+            syntax::match_of(&mut serialize, "serialize")
+                .arms
+                .extend(arms);
             code.push(syn::Item::Impl(serialize));
         }
         AnyPart::Deserialize => {
@@ -702,7 +717,9 @@ fn field_constants(
         })
         .collect();
     items.push(syntax::assoc_const(
-        vec![syntax::doc(" Every property, in declaration order (inherited first).")],
+        vec![syntax::doc(
+            " Every property, in declaration order (inherited first).",
+        )],
         syntax::public(),
         format_ident!("ALL"),
         syntax::static_ref(syntax::slice(field_type())),

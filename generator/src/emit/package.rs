@@ -5,12 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::CrateInfo;
-use crate::settings::toml_str;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Primitive, Target, TypeKind};
 use crate::plan::Plan;
 use crate::runtime_items;
-
+use crate::settings::toml_str;
 
 /// What kind of crate a manifest is for.
 pub(crate) struct Manifest<'a> {

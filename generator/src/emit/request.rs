@@ -10,8 +10,9 @@ use super::docs::{deprecated_attribute, doc_attributes, request_lead, sanitize};
 use super::ident;
 use super::syntax::{
     array, array_ref, borrow, call, closure, doc, impl_trait, let_stmt, list_attr,
-    method as method_fn, method_call, pair, path as syn_path, path_expr, path_of, path_type, reference,
-    self_field, slice, struct_expr, tail, template, typed_arg, unit_type, with_args, wrapped,
+    method as method_fn, method_call, pair, path as syn_path, path_expr, path_of, path_type,
+    reference, self_field, slice, struct_expr, tail, template, typed_arg, unit_type, with_args,
+    wrapped,
 };
 use crate::csdl::OperationKind;
 use crate::model::{Target, TypeRef};
@@ -113,7 +114,9 @@ fn literal_result(arg: &ArgPlan, v: Expr) -> Expr {
     match &arg.literal {
         LiteralKind::Enum(q) => call(runtime_fn(literal, "enum_member"), [lit(q), borrow(v)]),
         LiteralKind::Json => call(runtime_fn(literal, "json"), [borrow(v)]),
-        LiteralKind::Primitive(_) | LiteralKind::Text => call(runtime_fn(literal, "of"), [borrow(v)]),
+        LiteralKind::Primitive(_) | LiteralKind::Text => {
+            call(runtime_fn(literal, "of"), [borrow(v)])
+        }
     }
 }
 
@@ -153,7 +156,10 @@ fn many_arguments(count: usize) -> Vec<Attribute> {
     if count + 1 > MAX_ARGUMENTS {
         vec![list_attr(
             "allow",
-            quote!(clippy::too_many_arguments, reason = "one argument per parameter of the OData operation or key"),
+            quote!(
+                clippy::too_many_arguments,
+                reason = "one argument per parameter of the OData operation or key"
+            ),
         )]
     } else {
         Vec::new()
@@ -162,10 +168,7 @@ fn many_arguments(count: usize) -> Vec<Attribute> {
 
 /// Each line as a paragraph of its own: an empty `#[doc]` line, then the line.
 fn paragraphs(lines: impl IntoIterator<Item = String>) -> Vec<Attribute> {
-    lines
-        .into_iter()
-        .flat_map(|l| [doc(""), doc(&l)])
-        .collect()
+    lines.into_iter().flat_map(|l| [doc(""), doc(&l)]).collect()
 }
 
 /// The doc lines of a renamed method and of its renamed arguments.
@@ -256,18 +259,25 @@ impl Methods<'_, '_> {
             Response::Created(id) => (model_type(plan, *id), "created"),
             Response::Count => (named("u64"), "dollar_count"),
             Response::Media => (runtime_type(runtime_items::MEDIA), "media"),
-            Response::ReferencePage => (page(runtime_type(runtime_items::ENTITY_REFERENCE)), "page"),
+            Response::ReferencePage => {
+                (page(runtime_type(runtime_items::ENTITY_REFERENCE)), "page")
+            }
             Response::Reference => (runtime_type(runtime_items::ENTITY_REFERENCE), "json"),
         };
         let ret = path_type(with_args(path_of(&["Request"]), [ret]));
         // The plan gives the URL forms and bodies that name the first argument one.
         let first = || {
-            let a = r.args.first().expect("the request has the argument its URL or body names");
+            let a = r
+                .args
+                .first()
+                .expect("the request has the argument its URL or body names");
             var(&ident(&a.ident))
         };
         let url = match &r.url {
             Url::Same => path.clone(),
-            Url::Segment(s) | Url::SegmentWithId(s) => method_call(path.clone(), "segment", [lit(s)]),
+            Url::Segment(s) | Url::SegmentWithId(s) => {
+                method_call(path.clone(), "segment", [lit(s)])
+            }
             Url::KeyThenSegment(s) => {
                 let key = method_call(path.clone(), "key", [method_call(first(), "as_ref", [])]);
                 method_call(key, "segment", [lit(s)])
@@ -298,7 +308,12 @@ impl Methods<'_, '_> {
         let request = match (&r.response, fallible) {
             (_, true) => call(
                 request_fn("with_path"),
-                [client(), method.clone(), path_expr(path_of(&["path"])), path_expr(request_fn(ctor))],
+                [
+                    client(),
+                    method.clone(),
+                    path_expr(path_of(&["path"])),
+                    path_expr(request_fn(ctor)),
+                ],
             ),
             // `dollar_count` takes the collection's path and appends `/$count` itself.
             (Response::Count, false) => call(request_fn(ctor), [client(), path.clone()]),
@@ -319,7 +334,11 @@ impl Methods<'_, '_> {
             }
             Body::Parameters(op) => {
                 let s = format_ident!("{}", self.cp.parameters[op].ident);
-                let ty = path_type(syn_path([format_ident!("super"), format_ident!("parameters"), s]));
+                let ty = path_type(syn_path([
+                    format_ident!("super"),
+                    format_ident!("parameters"),
+                    s,
+                ]));
                 params.push(arg("parameters", reference(ty)));
                 Some(("json_body", vec![named_var("parameters")]))
             }
@@ -329,15 +348,24 @@ impl Methods<'_, '_> {
             }
             Body::Items(ty) => {
                 params.push(arg("items", reference(slice(element_type(plan, ty)))));
-                let items = struct_expr(path_of(&["Body"]), [(format_ident!("value"), named_var("items"))]);
+                let items = struct_expr(
+                    path_of(&["Body"]),
+                    [(format_ident!("value"), named_var("items"))],
+                );
                 let request = call(request_fn(ctor), [client(), method, url]);
-                let stmts = vec![items_body(), tail(method_call(request, "json_body", [borrow(items)]))];
+                let stmts = vec![
+                    items_body(),
+                    tail(method_call(request, "json_body", [borrow(items)])),
+                ];
                 return method_fn(Vec::new(), name, params, ret, stmts);
             }
             Body::Bytes => {
                 params.push(arg("bytes", wrapped("Vec", named("u8"))));
                 params.push(arg("content_type", reference(named("str"))));
-                Some(("bytes_body", vec![named_var("bytes"), named_var("content_type")]))
+                Some((
+                    "bytes_body",
+                    vec![named_var("bytes"), named_var("content_type")],
+                ))
             }
             Body::Raw(content_type) => {
                 let into = with_args(path_of(&["Into"]), [wrapped("Vec", named("u8"))]);
@@ -373,7 +401,10 @@ impl Methods<'_, '_> {
             .map(|a| typed_arg(ident(&a.ident), arg_type(self.plan, a)))
             .collect();
         let args: Vec<Expr> = o.args.iter().map(|a| var(&ident(&a.ident))).collect();
-        let client = (format_ident!("client"), method_call(self_field("client"), "clone", []));
+        let client = (
+            format_ident!("client"),
+            method_call(self_field("client"), "clone", []),
+        );
         let target_path = match &o.step {
             Step::Segment(s) => {
                 let collection = matches!(o.target, BuilderRef::Planned(i)
@@ -389,13 +420,18 @@ impl Methods<'_, '_> {
                 }
                 method_call(path.clone(), "segment", [lit(s)])
             }
-            Step::KeySegment => {
-                method_call(path.clone(), "key", [method_call(args[0].clone(), "as_ref", [])])
-            }
+            Step::KeySegment => method_call(
+                path.clone(),
+                "key",
+                [method_call(args[0].clone(), "as_ref", [])],
+            ),
             Step::KeyValue => method_call(
                 self_field("parent"),
                 "key_value",
-                [self_field("segment"), key_literal(&o.args[0], args[0].clone())],
+                [
+                    self_field("segment"),
+                    key_literal(&o.args[0], args[0].clone()),
+                ],
             ),
             Step::CompositeKey => {
                 let literals = o
@@ -421,9 +457,11 @@ impl Methods<'_, '_> {
                     [self_field("segment"), array_ref(pairs)],
                 )
             }
-            Step::PathAddress => {
-                method_call(path.clone(), "path_address", [method_call(args[0].clone(), "as_ref", [])])
-            }
+            Step::PathAddress => method_call(
+                path.clone(),
+                "path_address",
+                [method_call(args[0].clone(), "as_ref", [])],
+            ),
         };
         let allow = many_arguments(params.len());
         let fields = [client, (format_ident!("path"), target_path)];
@@ -442,15 +480,20 @@ impl Methods<'_, '_> {
             Action::Send(r) => http_docs([(r, owner.prefix)]),
             Action::Open(o) => match o.target {
                 BuilderRef::Shared(kind) => match self.cp.shared(kind) {
-                    Some(shared) => http_docs(shared.methods.iter().filter_map(|sm| match &sm.action {
-                        Action::Send(r) => Some((r, o.template.as_str())),
-                        Action::Open(_) => None,
-                    })),
+                    Some(shared) => {
+                        http_docs(shared.methods.iter().filter_map(|sm| match &sm.action {
+                            Action::Send(r) => Some((r, o.template.as_str())),
+                            Action::Open(_) => None,
+                        }))
+                    }
                     None => Vec::new(),
                 },
                 BuilderRef::Planned(_) => {
                     let url = format!(" URL: `{}`", o.template);
-                    if matches!(m.kind, MethodKind::Entry { .. } | MethodKind::Key | MethodKind::AlternateKey) {
+                    if matches!(
+                        m.kind,
+                        MethodKind::Entry { .. } | MethodKind::Key | MethodKind::AlternateKey
+                    ) {
                         Vec::new()
                     } else {
                         paragraphs([url])
@@ -585,7 +628,11 @@ impl Methods<'_, '_> {
             OperationKind::Action => "action",
             OperationKind::Function => "function",
         };
-        let bound = if op.binding.is_some() { "Bound" } else { "Unbound" };
+        let bound = if op.binding.is_some() {
+            "Bound"
+        } else {
+            "Unbound"
+        };
         let mut extra = vec![format!("{bound} {kind} `{}`.", op.qualified_name())];
         let optional: Vec<String> = request
             .map(|r| &r.args[..])

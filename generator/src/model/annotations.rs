@@ -212,7 +212,6 @@ impl Annotations {
             self.other.push(annotation.clone());
         }
     }
-
 }
 
 impl AnnotationData {
@@ -237,7 +236,10 @@ mod tests {
 
     #[test]
     fn empty_annotations_take_one_pointer_and_read_as_defaults() {
-        assert_eq!(std::mem::size_of::<Annotations>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<Annotations>(),
+            std::mem::size_of::<usize>()
+        );
         let mut a = Annotations::default();
         assert!(a.0.is_none());
         assert_eq!(a.description, None);

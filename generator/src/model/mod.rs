@@ -7,7 +7,9 @@ mod resolve;
 
 // `AlternateKey` is named only by the tests (feature `internals`).
 #[allow(unused_imports)]
-pub use annotations::{AlternateKey, AnnotationData, Annotations, RequestDoc, RequestFacts, Revision};
+pub use annotations::{
+    AlternateKey, AnnotationData, Annotations, RequestDoc, RequestFacts, Revision,
+};
 pub use resolve::{resolve, resolve_all, resolve_lazy};
 
 use std::collections::HashMap;
@@ -563,11 +565,12 @@ impl Model {
     /// the property the path ends at. Parts whose path does not resolve (resolve rejects
     /// them) are left out.
     pub fn key_parts(&self, id: TypeId) -> Vec<KeyPart> {
-        let Some(owner) = self.lineage(id).into_iter().rev().find(|t| {
-            self.ty(*t)
-                .structured()
-                .is_some_and(|s| !s.key.is_empty())
-        }) else {
+        let Some(owner) = self
+            .lineage(id)
+            .into_iter()
+            .rev()
+            .find(|t| self.ty(*t).structured().is_some_and(|s| !s.key.is_empty()))
+        else {
             return Vec::new();
         };
         let s = self.ty(owner).structured().expect("found as structured");

@@ -15,8 +15,8 @@ use crate::error::{Error, ErrorKind, Pos, Result, Warning};
 
 mod lazy;
 
-pub use lazy::{resolve_lazy, Pending};
 pub(super) use lazy::fill;
+pub use lazy::{resolve_lazy, Pending};
 
 /// Resolves a single document (no references followed).
 pub fn resolve(doc: &Document) -> Result<Model> {
@@ -43,7 +43,10 @@ pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
     r.model
         .warnings
         .splice(0..0, loaded.warnings.iter().cloned());
-    r.model.graph = loaded.documents.first().is_some_and(|d| d.document.is_graph());
+    r.model.graph = loaded
+        .documents
+        .first()
+        .is_some_and(|d| d.document.is_graph());
     Ok(r.model)
 }
 
@@ -270,7 +273,9 @@ impl<'d> Resolver<'d> {
     fn merged(&self, owner: &str, name: &str, pos: Pos) -> Warning {
         self.warning(
             pos,
-            format!("`{owner}` declares `{name}` twice alike; the declarations are merged into one"),
+            format!(
+                "`{owner}` declares `{name}` twice alike; the declarations are merged into one"
+            ),
         )
     }
 
@@ -780,15 +785,15 @@ impl<'d> Resolver<'d> {
 
     /// Fills every structured type's list of the types derived from it.
     fn link_derived(&mut self) {
-    for i in 0..self.model.types.len() {
-        if let Some(base) = self.model.types[i].structured().and_then(|s| s.base) {
-            if let TypeKind::Entity(s) | TypeKind::Complex(s) =
-                &mut self.model.types[base.0].kind
-            {
-                s.derived.push(TypeId(i));
+        for i in 0..self.model.types.len() {
+            if let Some(base) = self.model.types[i].structured().and_then(|s| s.base) {
+                if let TypeKind::Entity(s) | TypeKind::Complex(s) =
+                    &mut self.model.types[base.0].kind
+                {
+                    s.derived.push(TypeId(i));
+                }
             }
         }
-    }
     }
 
     /// A name may not repeat an inherited one, except a structural property redeclared
@@ -893,7 +898,10 @@ impl<'d> Resolver<'d> {
                 };
                 return Err(Error::new(
                     ErrorKind::Csdl,
-                    format!("key property `{k}` {what} of `{}` or of its base types", ty.name),
+                    format!(
+                        "key property `{k}` {what} of `{}` or of its base types",
+                        ty.name
+                    ),
                 )
                 .at(ty.pos)
                 .named(k));
@@ -925,10 +933,7 @@ impl<'d> Resolver<'d> {
                     k,
                 ));
             }
-            if k.contains('/')
-                && !s.key_aliases.iter().any(|(p, _)| p == k)
-                && !ty.external
-            {
+            if k.contains('/') && !s.key_aliases.iter().any(|(p, _)| p == k) && !ty.external {
                 let message = format!(
                     "key property path `{k}` of `{}` has no alias; URLs name it `{last}`",
                     ty.name

@@ -22,13 +22,13 @@ use std::collections::BTreeMap;
 
 use super::methods;
 use super::naming::{assign_wanted, namespace_prefix, type_name, Case, Named};
+use super::permissions::MethodPermissions;
 pub use super::request::{
     Action, ArgPlan, Body, BuilderRef, Element, Http, LiteralKind, OpenPlan, Pass, RequestPlan,
     Response, Shared, Step, Url,
 };
 use super::surface::{Builder, BuilderKind, Surface, Via};
 use super::Plan;
-use super::permissions::MethodPermissions;
 use crate::model::{Annotations, Model, OperationId, RequestDoc, RequestFacts};
 
 /// Builder names the emitted module uses for itself.

@@ -17,7 +17,9 @@ use super::request::{
 use super::surface::{item_template, Builder, BuilderKind, Surface, Via};
 use super::{Plan, ADDITIONAL_PROPERTIES};
 use crate::csdl::OperationKind;
-use crate::model::{HttpOperation, Model, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    HttpOperation, Model, OperationId, Primitive, Target, TypeId, TypeKind, TypeRef,
+};
 
 /// The literal kind of a value of type `ty` (collections are JSON).
 fn literal_kind(model: &Model, ty: &TypeRef) -> LiteralKind {
@@ -115,7 +117,10 @@ const ENTRY: &str = "1set:";
 type Contested = (String, String, MethodKind, Action);
 
 /// The shared builders that some method opens, with their requests.
-pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool) -> Vec<SharedPlan> {
+pub(super) fn shared_builders(
+    methods: &[Vec<MethodPlan>],
+    key_as_segment: bool,
+) -> Vec<SharedPlan> {
     let mut opened: Vec<Shared> = methods
         .iter()
         .flatten()
@@ -137,16 +142,15 @@ pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool)
         request: None,
         permissions: None,
     };
-    let request = |http: Http, template: &str, url: Url, args: Vec<ArgPlan>, body, response| {
-        RequestPlan {
+    let request =
+        |http: Http, template: &str, url: Url, args: Vec<ArgPlan>, body, response| RequestPlan {
             http,
             template: template.to_string(),
             url,
             args,
             body,
             response,
-        }
-    };
+        };
     let dollar_ref = || Url::Segment("$ref".into());
     opened
         .into_iter()
@@ -156,17 +160,38 @@ pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool)
                     method(
                         "get",
                         MethodKind::Download,
-                        request(Http::Get, "", Url::Same, vec![], Body::None, Response::Media),
+                        request(
+                            Http::Get,
+                            "",
+                            Url::Same,
+                            vec![],
+                            Body::None,
+                            Response::Media,
+                        ),
                     ),
                     method(
                         "put",
                         MethodKind::Upload,
-                        request(Http::Put, "", Url::Same, vec![], Body::Bytes, Response::Empty),
+                        request(
+                            Http::Put,
+                            "",
+                            Url::Same,
+                            vec![],
+                            Body::Bytes,
+                            Response::Empty,
+                        ),
                     ),
                     method(
                         "delete",
                         MethodKind::DeleteContent,
-                        request(Http::Delete, "", Url::Same, vec![], Body::None, Response::Empty),
+                        request(
+                            Http::Delete,
+                            "",
+                            Url::Same,
+                            vec![],
+                            Body::None,
+                            Response::Empty,
+                        ),
                     ),
                 ],
                 Shared::References => {
@@ -195,12 +220,26 @@ pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool)
                         method(
                             "list",
                             MethodKind::ListLinks,
-                            request(Http::Get, "/$ref", dollar_ref(), vec![], Body::None, Response::ReferencePage),
+                            request(
+                                Http::Get,
+                                "/$ref",
+                                dollar_ref(),
+                                vec![],
+                                Body::None,
+                                Response::ReferencePage,
+                            ),
                         ),
                         method(
                             "add",
                             MethodKind::AddLink,
-                            request(Http::Post, "/$ref", dollar_ref(), vec![url_arg()], Body::Reference, Response::Empty),
+                            request(
+                                Http::Post,
+                                "/$ref",
+                                dollar_ref(),
+                                vec![url_arg()],
+                                Body::Reference,
+                                Response::Empty,
+                            ),
                         ),
                         method("remove", MethodKind::RemoveLink, remove),
                     ]
@@ -209,17 +248,38 @@ pub(super) fn shared_builders(methods: &[Vec<MethodPlan>], key_as_segment: bool)
                     method(
                         "get",
                         MethodKind::GetLink,
-                        request(Http::Get, "/$ref", dollar_ref(), vec![], Body::None, Response::Reference),
+                        request(
+                            Http::Get,
+                            "/$ref",
+                            dollar_ref(),
+                            vec![],
+                            Body::None,
+                            Response::Reference,
+                        ),
                     ),
                     method(
                         "set",
                         MethodKind::SetLink,
-                        request(Http::Put, "/$ref", dollar_ref(), vec![url_arg()], Body::Reference, Response::Empty),
+                        request(
+                            Http::Put,
+                            "/$ref",
+                            dollar_ref(),
+                            vec![url_arg()],
+                            Body::Reference,
+                            Response::Empty,
+                        ),
                     ),
                     method(
                         "delete",
                         MethodKind::DeleteLink,
-                        request(Http::Delete, "/$ref", dollar_ref(), vec![], Body::None, Response::Empty),
+                        request(
+                            Http::Delete,
+                            "/$ref",
+                            dollar_ref(),
+                            vec![],
+                            Body::None,
+                            Response::Empty,
+                        ),
                     ),
                 ],
             };
@@ -291,7 +351,13 @@ pub(super) fn builder_methods(
                 methods.push(fixed(
                     "get",
                     MethodKind::Get,
-                    send(Http::Get, t.into(), Url::Same, Body::None, Response::Json(entity(b.ty))),
+                    send(
+                        Http::Get,
+                        t.into(),
+                        Url::Same,
+                        Body::None,
+                        Response::Json(entity(b.ty)),
+                    ),
                 ));
                 // `update` is PATCH and `replace` is PUT. The metadata (or the override file)
                 // names the one update method the service takes; where that is PUT, there is
@@ -303,12 +369,24 @@ pub(super) fn builder_methods(
                 methods.push(fixed(
                     name,
                     kind,
-                    send(http, t.into(), Url::Same, Body::Entity(b.ty), Response::Empty),
+                    send(
+                        http,
+                        t.into(),
+                        Url::Same,
+                        Body::Entity(b.ty),
+                        Response::Empty,
+                    ),
                 ));
                 methods.push(fixed(
                     "delete",
                     MethodKind::Delete,
-                    send(Http::Delete, t.into(), Url::Same, Body::None, Response::Empty),
+                    send(
+                        Http::Delete,
+                        t.into(),
+                        Url::Same,
+                        Body::None,
+                        Response::Empty,
+                    ),
                 ));
                 let media = model
                     .lineage(b.ty)
@@ -391,7 +469,13 @@ pub(super) fn builder_methods(
                 methods.push(fixed(
                     "list",
                     MethodKind::List,
-                    send(Http::Get, t.into(), Url::Same, Body::None, Response::Page(entity(b.ty))),
+                    send(
+                        Http::Get,
+                        t.into(),
+                        Url::Same,
+                        Body::None,
+                        Response::Page(entity(b.ty)),
+                    ),
                 ));
                 methods.push(fixed(
                     "count",
@@ -407,7 +491,13 @@ pub(super) fn builder_methods(
                 methods.push(fixed(
                     "create",
                     MethodKind::Create,
-                    send(Http::Post, t.into(), Url::Same, Body::Entity(b.ty), Response::Created(b.ty)),
+                    send(
+                        Http::Post,
+                        t.into(),
+                        Url::Same,
+                        Body::Entity(b.ty),
+                        Response::Created(b.ty),
+                    ),
                 ));
             }
             if b.typed {
@@ -427,11 +517,18 @@ pub(super) fn builder_methods(
                 .and_then(|p| p.annotations.update_method.as_deref())
                 .and_then(Http::parse)
                 .unwrap_or(Http::Put);
-            let ty = property.map_or_else(|| TypeRef::primitive(Primitive::Untyped), |p| p.ty.clone());
+            let ty =
+                property.map_or_else(|| TypeRef::primitive(Primitive::Untyped), |p| p.ty.clone());
             methods.push(fixed(
                 "get",
                 MethodKind::PropertyGet,
-                send(Http::Get, t.into(), Url::Same, Body::None, Response::Value(ty.clone())),
+                send(
+                    Http::Get,
+                    t.into(),
+                    Url::Same,
+                    Body::None,
+                    Response::Value(ty.clone()),
+                ),
             ));
             methods.push(fixed(
                 "replace",
@@ -722,7 +819,9 @@ fn args(model: &Model, parts: &[(String, TypeRef)]) -> Vec<ArgPlan> {
 fn body_member(model: &Model, name: &str) -> String {
     let mut chars = name.chars();
     match (model.graph, chars.next(), chars.next()) {
-        (true, Some(first), Some(second)) if first.is_ascii_uppercase() && second.is_ascii_lowercase() => {
+        (true, Some(first), Some(second))
+            if first.is_ascii_uppercase() && second.is_ascii_lowercase() =>
+        {
             let mut out = String::with_capacity(name.len());
             out.push(first.to_ascii_lowercase());
             out.push_str(&name[1..]);
@@ -785,7 +884,12 @@ pub(super) fn client_methods(
             }
         }
     }
-    contested.extend(operation_methods(model, "", imports.into_iter(), parameters));
+    contested.extend(operation_methods(
+        model,
+        "",
+        imports.into_iter(),
+        parameters,
+    ));
     let mut methods = name_methods(
         Vec::new(),
         contested,
@@ -847,10 +951,9 @@ pub(super) fn example(plan: &Plan, cp: &ClientPlan) -> Option<Example> {
         }) => Some(*target),
         _ => None,
     };
-    let entry = cp
-        .client_methods
-        .iter()
-        .find(|m| matches!(m.kind, MethodKind::Entry { .. }) && m.action.segment() == Some(&path.set))?;
+    let entry = cp.client_methods.iter().find(|m| {
+        matches!(m.kind, MethodKind::Entry { .. }) && m.action.segment() == Some(&path.set)
+    })?;
     let mut current = opens(entry)?;
     let mut calls = vec![ExampleCall {
         ident: entry.ident.clone(),
@@ -864,7 +967,9 @@ pub(super) fn example(plan: &Plan, cp: &ClientPlan) -> Option<Example> {
             };
             let key = match (&open.step, open.args.first().map(|a| &a.literal)) {
                 (Step::KeySegment, _) => SampleKey::Text,
-                (Step::KeyValue, Some(LiteralKind::Primitive(Primitive::String))) => SampleKey::Text,
+                (Step::KeyValue, Some(LiteralKind::Primitive(Primitive::String))) => {
+                    SampleKey::Text
+                }
                 (
                     Step::KeyValue,
                     Some(LiteralKind::Primitive(
@@ -907,7 +1012,11 @@ pub(super) fn example(plan: &Plan, cp: &ClientPlan) -> Option<Example> {
         current = item;
         calls.push(call);
     }
-    let verb = if is_collection(current) { "list" } else { "get" };
+    let verb = if is_collection(current) {
+        "list"
+    } else {
+        "get"
+    };
     Some(Example {
         calls,
         verb: verb.to_string(),

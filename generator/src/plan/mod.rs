@@ -8,8 +8,8 @@ pub mod features;
 mod methods;
 pub mod naming;
 pub mod permissions;
-pub mod status;
 pub mod request;
+pub mod status;
 pub mod surface;
 mod types;
 
@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub use types::RustType;
 
 use crate::model::{Model, Property, TypeId, TypeKind, TypeRef};
-use crate::select::Selection;
 use crate::runtime_items;
+use crate::select::Selection;
 use naming::{assign, assign_wanted, module_name, Case};
 
 /// Field name reserved in every struct for undeclared properties and annotations.
@@ -346,14 +346,28 @@ fn any_names(
     let variants = assign_wanted(wanted_variants, Case::Variant, &[base_name.ident.as_str()]);
     let wanted_methods = derived
         .iter()
-        .map(|&id| (key(id), format!("as_{}", naming::snake(&variants[&key(id)].ident))))
+        .map(|&id| {
+            (
+                key(id),
+                format!("as_{}", naming::snake(&variants[&key(id)].ident)),
+            )
+        })
         .collect();
-    let methods = assign_wanted(wanted_methods, Case::Snake, &[base_method.as_str(), "odata_type"]);
+    let methods = assign_wanted(
+        wanted_methods,
+        Case::Snake,
+        &[base_method.as_str(), "odata_type"],
+    );
     AnyNames {
         base_method,
         variants: derived
             .iter()
-            .map(|&id| (variants[&key(id)].ident.clone(), methods[&key(id)].ident.clone()))
+            .map(|&id| {
+                (
+                    variants[&key(id)].ident.clone(),
+                    methods[&key(id)].ident.clone(),
+                )
+            })
             .collect(),
     }
 }

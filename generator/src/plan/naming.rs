@@ -323,7 +323,10 @@ mod tests {
         assert_eq!(namespace_prefix("Rack.v1_1_10"), "RackV1_1_10");
         assert_eq!(namespace_prefix("Rack.v1_11_0"), "RackV1_11_0");
         assert_eq!(namespace_prefix("Rack.v1_1_1_0"), "RackV1_1_1_0");
-        assert_eq!(namespace_prefix("microsoft.graph.callRecords"), "MicrosoftGraphCallRecords");
+        assert_eq!(
+            namespace_prefix("microsoft.graph.callRecords"),
+            "MicrosoftGraphCallRecords"
+        );
         assert_eq!(namespace_prefix("1st.ns"), "V1stNs");
     }
 

@@ -341,7 +341,12 @@ impl<'a> Walk<'a> {
             BuilderKind::Collection => {
                 // An item is documented by the link of its collection.
                 let via = self.builders[index].via.clone();
-                let item = self.reach(ty, BuilderKind::Item, item_template(&base, self.key_as_segment), via);
+                let item = self.reach(
+                    ty,
+                    BuilderKind::Item,
+                    item_template(&base, self.key_as_segment),
+                    via,
+                );
                 self.builders[index].item = Some(item);
             }
             BuilderKind::Property(_) => return,

@@ -49,7 +49,10 @@ pub(crate) fn array(elems: impl IntoIterator<Item = Expr>) -> Expr {
 }
 
 /// `path { name: value, ... }`.
-pub(crate) fn struct_expr(path: syn::Path, fields: impl IntoIterator<Item = (Ident, Expr)>) -> Expr {
+pub(crate) fn struct_expr(
+    path: syn::Path,
+    fields: impl IntoIterator<Item = (Ident, Expr)>,
+) -> Expr {
     Expr::Struct(syn::ExprStruct {
         attrs: Vec::new(),
         qself: None,
@@ -222,12 +225,21 @@ mod tests {
     /// A method of every shape the client builds prints as its tokens parsed would.
     #[test]
     fn methods_and_their_expressions_print_as_parsed() {
-        let optional = wrapped("Option", impl_trait(with_args(path_of(&["AsRef"]), [path_type(path_of(&["str"]))])));
+        let optional = wrapped(
+            "Option",
+            impl_trait(with_args(
+                path_of(&["AsRef"]),
+                [path_type(path_of(&["str"]))],
+            )),
+        );
         let request = path_type(with_args(path_of(&["Request"]), [unit_type()]));
         let mapped = method_call(
             path_expr(path_of(&["name"])),
             "map",
-            [closure("value", call(path_of(&["lit"]), [borrow(path_expr(path_of(&["value"])))]))],
+            [closure(
+                "value",
+                call(path_of(&["lit"]), [borrow(path_expr(path_of(&["value"])))]),
+            )],
         );
         let built = method(
             vec![doc(" Sends it.")],
@@ -245,10 +257,19 @@ mod tests {
                 )),
             ],
         );
-        let field = field_with(Vec::new(), pub_super(), format_ident!("path"), path_type(path_of(&["P"])));
+        let field = field_with(
+            Vec::new(),
+            pub_super(),
+            format_ident!("path"),
+            path_type(path_of(&["P"])),
+        );
         let items = vec![
             named_struct(Vec::new(), format_ident!("B"), [field]),
-            inherent_impl(Vec::new(), path_type(path_of(&["B"])), vec![ImplItem::Fn(built)]),
+            inherent_impl(
+                Vec::new(),
+                path_type(path_of(&["B"])),
+                vec![ImplItem::Fn(built)],
+            ),
         ];
         assert_prints_like(
             items,

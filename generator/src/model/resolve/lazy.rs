@@ -31,10 +31,16 @@ pub struct Pending {
 
 impl std::fmt::Debug for Pending {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let filled = self.tables.lazy.as_ref().map_or(0, |p| {
-            p.filled.iter().filter(|f| **f).count()
-        });
-        write!(f, "Pending({filled} of {} types filled)", self.tables.decls.len())
+        let filled = self
+            .tables
+            .lazy
+            .as_ref()
+            .map_or(0, |p| p.filled.iter().filter(|f| **f).count());
+        write!(
+            f,
+            "Pending({filled} of {} types filled)",
+            self.tables.decls.len()
+        )
     }
 }
 
@@ -74,10 +80,11 @@ pub fn resolve_lazy(loaded: Loaded) -> Result<Model> {
         }
         r.suspend()
     };
-    model
-        .warnings
-        .splice(0..0, loaded.warnings.iter().cloned());
-    model.graph = loaded.documents.first().is_some_and(|d| d.document.is_graph());
+    model.warnings.splice(0..0, loaded.warnings.iter().cloned());
+    model.graph = loaded
+        .documents
+        .first()
+        .is_some_and(|d| d.document.is_graph());
     model.pending = Some(Box::new(Pending { loaded, tables }));
     Ok(model)
 }

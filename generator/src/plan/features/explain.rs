@@ -17,12 +17,20 @@ const BRANCHES: usize = 30;
 /// branches of its types (how many types each step brought, with its chain), and the
 /// chain of every type named in `focus` (qualified or plain CSDL names). `Err` names the
 /// areas when `feature` is none of them.
-pub fn explain(plan: &Plan, cp: &ClientPlan, feature: &str, focus: &[&str]) -> Result<String, String> {
+pub fn explain(
+    plan: &Plan,
+    cp: &ClientPlan,
+    feature: &str,
+    focus: &[&str],
+) -> Result<String, String> {
     let areas = super::areas(cp);
     let area_of_set = super::area_of_set(&areas);
     let Some(area) = areas.iter().position(|a| a.feature == feature) else {
         let names: Vec<&str> = areas.iter().map(|a| a.feature.as_str()).collect();
-        return Err(format!("no area `{feature}`; the areas: {}", names.join(", ")));
+        return Err(format!(
+            "no area `{feature}`; the areas: {}",
+            names.join(", ")
+        ));
     };
     let imports = areas.iter().position(|a| a.set.is_none());
     let builders = reach::builders(plan, cp, &area_of_set);
@@ -39,24 +47,43 @@ pub fn explain(plan: &Plan, cp: &ClientPlan, feature: &str, focus: &[&str]) -> R
     };
     let describe = |step: &TypeStep| match step {
         TypeStep::Builder(b) => format!("entity of builder {}", builder(*b)),
-        TypeStep::Request { builder: Some(b), method } => {
-            format!("request of {}::{}", builder(*b), cp.methods[*b][*method].ident)
+        TypeStep::Request {
+            builder: Some(b),
+            method,
+        } => {
+            format!(
+                "request of {}::{}",
+                builder(*b),
+                cp.methods[*b][*method].ident
+            )
         }
-        TypeStep::Request { builder: None, method } => {
-            format!("request of client method {}", cp.client_methods[*method].ident)
+        TypeStep::Request {
+            builder: None,
+            method,
+        } => {
+            format!(
+                "request of client method {}",
+                cp.client_methods[*method].ident
+            )
         }
         TypeStep::Property(p) => format!("property `{p}`"),
         TypeStep::Base => "base type".into(),
         TypeStep::Derived => "derived type".into(),
     };
-    let state = |(id, value): State| format!("{}{}", name(id), if value { "" } else { " (as base)" });
+    let state =
+        |(id, value): State| format!("{}{}", name(id), if value { "" } else { " (as base)" });
 
     let mut out = String::new();
     let ids = types.ids();
     let in_area: Vec<usize> = (0..builders.areas.len())
         .filter(|b| builders.areas[*b].contains(&area))
         .collect();
-    let _ = writeln!(out, "area `{feature}`: {} builders, {} types", in_area.len(), ids.len());
+    let _ = writeln!(
+        out,
+        "area `{feature}`: {} builders, {} types",
+        in_area.len(),
+        ids.len()
+    );
     let mut by_step: HashMap<&'static str, Vec<usize>> = HashMap::new();
     for &b in &in_area {
         let kind = match builders.steps.get(&(b, area)) {
@@ -86,7 +113,10 @@ pub fn explain(plan: &Plan, cp: &ClientPlan, feature: &str, focus: &[&str]) -> R
     }
     let mut branches: Vec<(&State, &usize)> = brought.iter().filter(|(_, n)| **n > 1).collect();
     branches.sort_by(|a, b| b.1.cmp(a.1).then_with(|| state(*a.0).cmp(&state(*b.0))));
-    let _ = writeln!(out, "largest branches (types brought, chain from its seed):");
+    let _ = writeln!(
+        out,
+        "largest branches (types brought, chain from its seed):"
+    );
     for (s, n) in branches.into_iter().take(BRANCHES) {
         let chain: Vec<String> = chain_to(&types, Some(*s))
             .iter()
@@ -107,10 +137,19 @@ pub fn explain(plan: &Plan, cp: &ClientPlan, feature: &str, focus: &[&str]) -> R
                 for (at, step) in chain(&types, id) {
                     let _ = writeln!(out, "  {} [{}]", state(at), describe(step));
                 }
-                if let Some((_, TypeStep::Builder(b) | TypeStep::Request { builder: Some(b), .. })) =
-                    chain(&types, id).first()
+                if let Some((
+                    _,
+                    TypeStep::Builder(b)
+                    | TypeStep::Request {
+                        builder: Some(b), ..
+                    },
+                )) = chain(&types, id).first()
                 {
-                    let _ = writeln!(out, "  builder path: {}", builder_path(cp, &builders, *b, area));
+                    let _ = writeln!(
+                        out,
+                        "  builder path: {}",
+                        builder_path(cp, &builders, *b, area)
+                    );
                 }
             }
         }
@@ -136,10 +175,7 @@ fn builder_path(cp: &ClientPlan, builders: &reach::Builders, mut b: usize, area:
                 break;
             }
             Some(BuilderStep::Base { of }) => {
-                segments.push(format!(
-                    "(as base {})",
-                    cp.surface.builders[*of].canonical
-                ));
+                segments.push(format!("(as base {})", cp.surface.builders[*of].canonical));
                 b = *of;
             }
             None => break,
@@ -180,9 +216,17 @@ pub fn summary(plan: &Plan, cp: &ClientPlan) -> String {
     let mut out = String::new();
     for a in &f.areas {
         let types: usize = a.groups.iter().map(|g| f.groups[*g].types).sum();
-        let _ = writeln!(out, "{:45} {:5} builders {:5} types", a.feature, a.builders, types);
+        let _ = writeln!(
+            out,
+            "{:45} {:5} builders {:5} types",
+            a.feature, a.builders, types
+        );
     }
     let full_only = f.builder_areas.iter().filter(|a| a.is_empty()).count();
-    let _ = writeln!(out, "{} type groups; {full_only} builders only with `full`", f.groups.len());
+    let _ = writeln!(
+        out,
+        "{} type groups; {full_only} builders only with `full`",
+        f.groups.len()
+    );
     out
 }

@@ -48,8 +48,8 @@ mod reach;
 pub use explain::{explain, summary};
 
 use super::client::{Action, ClientPlan, MethodKind, MethodPlan};
-use super::request::BuilderRef;
 use super::naming::{assign_wanted, snake, Case};
+use super::request::BuilderRef;
 use super::Plan;
 use crate::model::{OperationId, TypeId};
 
@@ -110,9 +110,11 @@ fn set_bit(set: &mut AreaSet, i: usize) {
 }
 
 fn bits(set: &AreaSet) -> impl Iterator<Item = usize> + '_ {
-    set.iter()
-        .enumerate()
-        .flat_map(|(w, word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b))
+    set.iter().enumerate().flat_map(|(w, word)| {
+        (0..64)
+            .filter(move |b| word & (1 << b) != 0)
+            .map(move |b| w * 64 + b)
+    })
 }
 
 fn count(set: &AreaSet) -> usize {
@@ -120,7 +122,10 @@ fn count(set: &AreaSet) -> usize {
 }
 
 fn minus(a: &AreaSet, b: &AreaSet) -> usize {
-    a.iter().zip(b).map(|(x, y)| (x & !y).count_ones() as usize).sum()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x & !y).count_ones() as usize)
+        .sum()
 }
 
 impl FeaturePlan {
@@ -152,11 +157,8 @@ impl FeaturePlan {
 
         // Which areas reach each type.
         let words = areas.len().div_ceil(64).max(1);
-        let mut reached: HashMap<TypeId, AreaSet> = plan
-            .names
-            .keys()
-            .map(|&id| (id, vec![0; words]))
-            .collect();
+        let mut reached: HashMap<TypeId, AreaSet> =
+            plan.names.keys().map(|&id| (id, vec![0; words])).collect();
         for (area, seeds) in seeds.types.iter().enumerate() {
             for id in reach::types(plan, seeds, &claimed).ids() {
                 if let Some(set) = reached.get_mut(&id) {
@@ -226,7 +228,10 @@ impl FeaturePlan {
         let mut out_groups = Vec::with_capacity(groups.len());
         for (g, (set, ids)) in groups.iter().enumerate() {
             let mut requires = BTreeSet::new();
-            for &id in ids.iter().filter(|id| model.ty(**id).structured().is_some()) {
+            for &id in ids
+                .iter()
+                .filter(|id| model.ty(**id).structured().is_some())
+            {
                 for (_, p) in model.all_properties(id) {
                     if let Some(&h) = p.ty.type_id().and_then(|t| home.get(&t)) {
                         requires.insert(h);
@@ -278,7 +283,9 @@ impl FeaturePlan {
     pub fn method_features(&self, owner: usize, method: &MethodPlan) -> Vec<Vec<&str>> {
         let mut out = Vec::new();
         let own = &self.builder_areas[owner];
-        if let (MethodKind::Operation(_), Some(areas)) = (&method.kind, &self.operation_areas[owner]) {
+        if let (MethodKind::Operation(_), Some(areas)) =
+            (&method.kind, &self.operation_areas[owner])
+        {
             out.push(self.features_or_full(areas));
         }
         if let Action::Open(o) = &method.action {
@@ -297,10 +304,12 @@ impl FeaturePlan {
         if areas.is_empty() {
             vec!["full"]
         } else {
-            areas.iter().map(|a| self.areas[*a].feature.as_str()).collect()
+            areas
+                .iter()
+                .map(|a| self.areas[*a].feature.as_str())
+                .collect()
         }
     }
-
 
     /// The `[features]` lines of the models crate: `full`, the areas, the groups.
     pub fn models_features(&self) -> Vec<(String, Vec<String>)> {
@@ -315,13 +324,19 @@ impl FeaturePlan {
         out.extend(self.areas.iter().map(|a| {
             (
                 a.feature.clone(),
-                a.groups.iter().map(|g| self.groups[*g].feature.clone()).collect(),
+                a.groups
+                    .iter()
+                    .map(|g| self.groups[*g].feature.clone())
+                    .collect(),
             )
         }));
         out.extend(self.groups.iter().map(|g| {
             (
                 g.feature.clone(),
-                g.requires.iter().map(|r| self.groups[*r].feature.clone()).collect(),
+                g.requires
+                    .iter()
+                    .map(|r| self.groups[*r].feature.clone())
+                    .collect(),
             )
         }));
         out
@@ -335,11 +350,12 @@ impl FeaturePlan {
                 .chain(self.areas.iter().map(|a| a.feature.clone()))
                 .collect(),
         )];
-        out.extend(
-            self.areas
-                .iter()
-                .map(|a| (a.feature.clone(), vec![format!("{models_crate}/{}", a.feature)])),
-        );
+        out.extend(self.areas.iter().map(|a| {
+            (
+                a.feature.clone(),
+                vec![format!("{models_crate}/{}", a.feature)],
+            )
+        }));
         out
     }
 }

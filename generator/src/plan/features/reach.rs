@@ -60,7 +60,8 @@ impl Builders {
 
     /// Whether area `area` compiles the bound operations of builder `b`.
     pub fn has_operations(&self, b: usize, area: usize) -> bool {
-        self.operation_areas(b).is_none_or(|own| own.contains(&area))
+        self.operation_areas(b)
+            .is_none_or(|own| own.contains(&area))
     }
 }
 
@@ -143,19 +144,22 @@ pub fn builders(plan: &Plan, cp: &ClientPlan, area_of_set: &HashMap<String, usiz
         .filter(|e| !e.singleton)
         .map(|e| (surface.builders[e.builder].ty, area_of_set[e.set.as_str()]))
         .collect();
-    let held_elsewhere =
-        |t: usize, area: usize| held.get(&surface.builders[t].ty).is_some_and(|a| *a != area);
+    let held_elsewhere = |t: usize, area: usize| {
+        held.get(&surface.builders[t].ty)
+            .is_some_and(|a| *a != area)
+    };
     // Whether area `area` reaches builder `t` along an edge of `kind` in round 1 (`owned`
     // is `None`) or 2, and whether that edge is a link for it.
-    let follows = |out: &Builders, owned: Option<&[bool]>, kind: EdgeKind, t: usize, area: usize| {
-        let free = owned.is_none_or(|o| !o[t] || out.areas[t].contains(&area));
-        match kind {
-            EdgeKind::Contained => free,
-            EdgeKind::Nav => free && !held_elsewhere(t, area),
-            EdgeKind::Cast => owned.is_some() && free,
-            EdgeKind::Link => false,
-        }
-    };
+    let follows =
+        |out: &Builders, owned: Option<&[bool]>, kind: EdgeKind, t: usize, area: usize| {
+            let free = owned.is_none_or(|o| !o[t] || out.areas[t].contains(&area));
+            match kind {
+                EdgeKind::Contained => free,
+                EdgeKind::Nav => free && !held_elsewhere(t, area),
+                EdgeKind::Cast => owned.is_some() && free,
+                EdgeKind::Link => false,
+            }
+        };
     let is_link = |kind: EdgeKind, t: usize, area: usize| {
         kind == EdgeKind::Link || (kind == EdgeKind::Nav && held_elsewhere(t, area))
     };
@@ -261,7 +265,9 @@ pub fn builders(plan: &Plan, cp: &ClientPlan, area_of_set: &HashMap<String, usiz
         else {
             continue;
         };
-        let areas = out.operation_areas(of).unwrap_or_else(|| out.areas[of].clone());
+        let areas = out
+            .operation_areas(of)
+            .unwrap_or_else(|| out.areas[of].clone());
         for area in areas {
             add(&mut out, b, area, BuilderStep::Base { of });
             // What nobody owns below it.
