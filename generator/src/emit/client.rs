@@ -16,7 +16,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ImplItem;
 
-use super::models::{property_reader, reading_impls};
+use super::model_impls::{reading_impls, ImplField, Keys};
+use super::models::property_reader;
 use super::request::{client_type, Methods, Owner};
 use super::syntax::{
     borrow, call, derive, doc, field, field_of, field_with, impl_for, inherent_impl, lit_str,
@@ -668,25 +669,18 @@ impl Renderer<'_, '_> {
                 Some(Default::default()),
             )
         });
-        let arms = s.fields.iter().map(|p| {
-            let f = ident(&p.ident);
-            let wire = &p.wire;
-            let reader = property_reader(plan, &p.ty).path();
-            quote!(key if key.eq_ignore_ascii_case(#wire) => #reader(map, key, &mut self.#f, extra),)
-        });
         // An action's parameters struct has two or more fields, so it is never empty.
-        let reading = reading_impls(
-            &s_ident,
-            quote! {
-                let extra = &mut self.additional_properties;
-                match key {
-                    #(#arms)*
-                    _ => Ok(false),
-                }
-            },
-            false,
-            TokenStream::new(),
-        );
+        let readers: Vec<ImplField> = s
+            .fields
+            .iter()
+            .map(|p| ImplField {
+                wire: &p.wire,
+                ident: &p.ident,
+                reader: property_reader(plan, &p.ty),
+                cfg: None,
+            })
+            .collect();
+        let reading = reading_impls(&s_ident, &readers, Keys::IgnoreAsciiCase);
         let binding = op.binding.as_ref().map_or(String::from("unbound"), |b| {
             let name = b
                 .type_id()
@@ -712,7 +706,9 @@ impl Renderer<'_, '_> {
         attrs.push(derive(&["Debug", "Clone", "PartialEq", "Default"]));
         let mut code = Code::from(named_struct(attrs, s_ident.clone(), fields.chain([extra])));
         code.push(syn::Item::Impl(self.serialize_impl(s_ident, writes)));
-        code.push_tokens(reading);
+        for item in reading {
+            code.push(syn::Item::Impl(item));
+        }
         // The struct and its impls are compiled with any area whose requests send it.
         let cfg = self.features().and_then(|f| {
             cfg_any_attribute(

@@ -46,29 +46,7 @@ pub(super) fn model_impls(
     set_const(&mut inherent, "ODATA_TYPE", syntax::lit_str(odata_type));
     let writes = fields.iter().map(write_statement);
     insert_before_last(fn_body(&mut inherent, "serialize_with_type"), writes);
-    let deserialize = syntax::impl_for("model deserialize", self_ty.clone(), || {
-        let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
-        quote! {
-            impl<'de> serde::Deserialize<'de> for Model {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    #deserialize_object(deserializer)
-                }
-            }
-        }
-    });
-    let mut reading = read_property(self_ty, fields);
-    if !fields.is_empty() {
-        let arms = fields.iter().map(read_arm);
-        let body = fn_body(&mut reading, "read_property");
-        match body.last_mut() {
-            Some(Stmt::Expr(Expr::Match(m), None)) => {
-                let wildcard = m.arms.pop().expect("the template ends with `_ =>`");
-                m.arms.extend(arms);
-                m.arms.push(wildcard);
-            }
-            _ => panic!("read_property ends with its `match`"),
-        }
-    }
+    let [deserialize, mut reading] = reading_impls(name, fields, Keys::Exact);
     if let Some(allow) = allow {
         inherent.attrs.push(allow.clone());
         reading.attrs.push(allow);
@@ -116,18 +94,65 @@ fn serialize_with_type(self_ty: syn::Type, empty: bool) -> syn::ItemImpl {
     }
 }
 
+/// How `read_property` matches a member's name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keys {
+    /// Exactly (a model's properties), the readers imported by name.
+    Exact,
+    /// Ignoring ASCII case (an action's parameters, whose members services spell either
+    /// way), the readers by their full paths.
+    IgnoreAsciiCase,
+}
+
+/// `Deserialize` and `ODataObject` of the struct `name` with an `additional_properties`
+/// map: one reader call per field in `read_property`, unknown members left to the runtime,
+/// which keeps them.
+pub(super) fn reading_impls(
+    name: &Ident,
+    fields: &[ImplField<'_>],
+    keys: Keys,
+) -> [syn::ItemImpl; 2] {
+    let self_ty = path_type(syn::Path::from(name.clone()));
+    let deserialize = syntax::impl_for("model deserialize", self_ty.clone(), || {
+        let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
+        quote! {
+            impl<'de> serde::Deserialize<'de> for Model {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #deserialize_object(deserializer)
+                }
+            }
+        }
+    });
+    let mut reading = read_property(self_ty, fields, keys);
+    if !fields.is_empty() {
+        let arms = fields.iter().map(|f| read_arm(f, keys));
+        let body = fn_body(&mut reading, "read_property");
+        match body.last_mut() {
+            Some(Stmt::Expr(Expr::Match(m), None)) => {
+                let wildcard = m.arms.pop().expect("the template ends with `_ =>`");
+                m.arms.extend(arms);
+                m.arms.push(wildcard);
+            }
+            _ => panic!("read_property ends with its `match`"),
+        }
+    }
+    [deserialize, reading]
+}
+
 /// `impl ODataObject for Name` with an empty `match` (only `_ => Ok(false)`): which readers
 /// it imports depends on the fields' kinds, so there is one template per combination.
-fn read_property(self_ty: syn::Type, fields: &[ImplField<'_>]) -> syn::ItemImpl {
+fn read_property(self_ty: syn::Type, fields: &[ImplField<'_>], keys: Keys) -> syn::ItemImpl {
     let uses = |reader: RuntimeItem| fields.iter().any(|f| f.reader == reader);
     let readers: Vec<RuntimeItem> = [runtime_items::READ_LENIENT, runtime_items::READ_NULLABLE]
         .into_iter()
         .filter(|r| uses(*r))
         .collect();
+    // A template's name must identify its code: one per key matching and set of imports.
     let name = match (
         uses(runtime_items::READ_LENIENT),
         uses(runtime_items::READ_NULLABLE),
     ) {
+        _ if keys == Keys::IgnoreAsciiCase && !fields.is_empty() => "model read_property, any case",
         (false, false) => "model read_property, no fields",
         (true, false) => "model read_property, lenient",
         (false, true) => "model read_property, nullable",
@@ -140,7 +165,10 @@ fn read_property(self_ty: syn::Type, fields: &[ImplField<'_>]) -> syn::ItemImpl 
         let (key, map, body) = if empty {
             (quote!(_key), quote!(_map), quote!(Ok(false)))
         } else {
-            let import = runtime_items::import_group(runtime_items::crate_root(), &readers);
+            let import = match keys {
+                Keys::Exact => runtime_items::import_group(runtime_items::crate_root(), &readers),
+                Keys::IgnoreAsciiCase => quote!(),
+            };
             // Each arm is the reader's `Result` itself: no `?` per property (each costs
             // the type checker and the borrow checker a little; there are tens of
             // thousands).
@@ -184,20 +212,33 @@ fn write_statement(f: &ImplField<'_>) -> Stmt {
     Stmt::Expr(call, Some(Default::default()))
 }
 
-/// `#[cfg(..)] "wire" => reader(map, key, &mut self.field, extra),`
-fn read_arm(f: &ImplField<'_>) -> syn::Arm {
-    let reader = path_of(&[f.reader.name_text()]);
+/// `#[cfg(..)] "wire" => reader(map, key, &mut self.field, extra),`, or with
+/// [`Keys::IgnoreAsciiCase`] `key if key.eq_ignore_ascii_case("wire") => path::to::reader(...),`.
+fn read_arm(f: &ImplField<'_>, keys: Keys) -> syn::Arm {
     let args = [
         local("map"),
         local("key"),
         self_field(f.ident, true),
         local("extra"),
     ];
-    syntax::arm(
+    let (pat, reader) = match keys {
+        Keys::Exact => (syntax::lit_pat(f.wire), path_of(&[f.reader.name_text()])),
+        Keys::IgnoreAsciiCase => (syntax::ident_pat("key"), f.reader.syn_path()),
+    };
+    let mut arm = syntax::arm(
         f.cfg.iter().cloned().collect(),
-        syntax::lit_pat(f.wire),
+        pat,
         syntax::call(reader, args),
-    )
+    );
+    if keys == Keys::IgnoreAsciiCase {
+        let test = syntax::method_call(
+            local("key"),
+            "eq_ignore_ascii_case",
+            [syntax::lit_str(f.wire)],
+        );
+        arm.guard = Some((Default::default(), Box::new(test)));
+    }
+    arm
 }
 
 /// `&self.name` or `&mut self.name`.
@@ -336,6 +377,55 @@ mod tests {
                 }
             },
         );
+    }
+
+    #[test]
+    fn parameters_match_keys_in_any_case_and_models_keep_their_imports() {
+        let fields = [
+            ImplField {
+                wire: "saveToSentItems",
+                ident: "save_to_sent_items",
+                reader: runtime_items::READ_LENIENT,
+                cfg: None,
+            },
+            ImplField {
+                wire: "message",
+                ident: "message",
+                reader: runtime_items::READ_NULLABLE,
+                cfg: None,
+            },
+        ];
+        // Both kinds in one thread: each must get its own template.
+        for keys in [Keys::IgnoreAsciiCase, Keys::Exact] {
+            let [_, reading] = reading_impls(&name("SendMail"), &fields, keys);
+            let text = prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![Item::Impl(reading)],
+            });
+            let any_case = r#"key if key.eq_ignore_ascii_case("saveToSentItems") => {"#;
+            let import = "use graph_odata_runtime::model::{read_lenient, read_nullable};";
+            match keys {
+                Keys::IgnoreAsciiCase => {
+                    assert!(text.contains(any_case), "{text}");
+                    assert!(
+                        text.contains("graph_odata_runtime::model::read_nullable("),
+                        "{text}"
+                    );
+                    assert!(!text.contains(import), "{text}");
+                }
+                Keys::Exact => {
+                    assert!(text.contains(import), "{text}");
+                    assert!(
+                        text.contains(
+                            r#""message" => read_nullable(map, key, &mut self.message, extra),"#
+                        ),
+                        "{text}"
+                    );
+                    assert!(!text.contains("eq_ignore_ascii_case"), "{text}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! Structs for entity and complex types, their field constants, and type definitions.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Attribute;
 
@@ -264,48 +263,6 @@ fn declaration(
         path_type(map),
     );
     syntax::named_struct(attrs, struct_ident.clone(), fields.chain([additional]))
-}
-
-/// `Deserialize` and `ODataObject` of a struct with an `additional_properties` map, whose
-/// `read_property` (with `key` and `map` in scope) is `read_body`: one runtime reader call per
-/// declared member, unknown members left to the runtime, which keeps them. `allow` goes on the
-/// `ODataObject` impl (lints of readers that features may leave unused).
-pub(super) fn reading_impls(
-    struct_ident: &proc_macro2::Ident,
-    read_body: TokenStream,
-    empty: bool,
-    allow: TokenStream,
-) -> TokenStream {
-    let deserialize_object = runtime_items::DESERIALIZE_OBJECT.path();
-    let odata_object = runtime_items::ODATA_OBJECT.path();
-    // Empty structs touch neither the key nor the map.
-    let (key_arg, map_arg) = if empty {
-        (quote!(_key), quote!(_map))
-    } else {
-        (quote!(key), quote!(map))
-    };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #struct_ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize_object(deserializer)
-            }
-        }
-
-        #allow
-        impl #odata_object for #struct_ident {
-            fn read_property<'de, A: serde::de::MapAccess<'de>>(
-                &mut self,
-                #key_arg: &str,
-                #map_arg: &mut A,
-            ) -> Result<bool, A::Error> {
-                #read_body
-            }
-
-            fn additional_properties_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
-                &mut self.additional_properties
-            }
-        }
-    }
 }
 
 /// The runtime function that reads a property of type `ty`: primitive values (and type
