@@ -1,6 +1,6 @@
 //! The serialization and reading impls of a model struct, built as syntax trees.
 //!
-//! Every struct gets the same five impls (`Serialize`, `ODATA_TYPE` with
+//! Every struct gets the same four impls (`Serialize`, an inherent one with `ODATA_TYPE` and
 //! `serialize_with_type`, `Deserialize`, `ODataObject`); only their self type, the
 //! `@odata.type` string and one statement or `match` arm per field differ. So each impl is a
 //! template (parsed once per formatting thread, [`syntax::impl_for`]) and the per-field
