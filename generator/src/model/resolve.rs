@@ -18,6 +18,16 @@ mod lazy;
 pub(super) use lazy::fill;
 pub use lazy::{resolve_lazy, Pending};
 
+/// What the loader knew of the whole input, given to the resolved model: its warnings
+/// first, and whether the main document is Graph's.
+fn model_from(loaded: &Loaded, model: &mut Model) {
+    model.warnings.splice(0..0, loaded.warnings.iter().cloned());
+    model.graph = loaded
+        .documents
+        .first()
+        .is_some_and(|d| d.document.is_graph());
+}
+
 /// Resolves a single document (no references followed).
 pub fn resolve(doc: &Document) -> Result<Model> {
     resolve_all(&Loaded::single(doc.clone()))
@@ -31,23 +41,14 @@ pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
         r.register_types()?;
         r.fill_types()?;
         r.check_bases()?;
-        r.operations()?;
-        r.containers()?;
-        r.terms();
-        r.annotation_blocks();
-        Ok(())
+        r.beyond_types()
     })();
     if let Err(e) = result {
         return Err(r.locate(e));
     }
-    r.model
-        .warnings
-        .splice(0..0, loaded.warnings.iter().cloned());
-    r.model.graph = loaded
-        .documents
-        .first()
-        .is_some_and(|d| d.document.is_graph());
-    Ok(r.model)
+    let mut model = r.model;
+    model_from(loaded, &mut model);
+    Ok(model)
 }
 
 /// What names mean inside one document.
@@ -1152,6 +1153,16 @@ impl<'d> Resolver<'d> {
                 self.model.terms.push(term);
             }
         }
+    }
+
+    /// The phases after the types, the same for eager and lazy resolution: operations,
+    /// containers, terms, and the targets of every annotation block.
+    fn beyond_types(&mut self) -> Result<()> {
+        self.operations()?;
+        self.containers()?;
+        self.terms();
+        self.annotation_blocks();
+        Ok(())
     }
 
     fn annotation_blocks(&mut self) {

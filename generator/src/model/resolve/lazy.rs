@@ -69,22 +69,14 @@ pub fn resolve_lazy(loaded: Loaded) -> Result<Model> {
                 r.check_base(i)?;
             }
             r.link_derived();
-            r.operations()?;
-            r.containers()?;
-            r.terms();
-            r.annotation_blocks();
-            Ok(())
+            r.beyond_types()
         })();
         if let Err(e) = result {
             return Err(r.locate(e));
         }
         r.suspend()
     };
-    model.warnings.splice(0..0, loaded.warnings.iter().cloned());
-    model.graph = loaded
-        .documents
-        .first()
-        .is_some_and(|d| d.document.is_graph());
+    super::model_from(&loaded, &mut model);
     model.pending = Some(Box::new(Pending { loaded, tables }));
     Ok(model)
 }
