@@ -5,6 +5,7 @@
 
 mod ast;
 mod load;
+mod position;
 mod reader;
 pub mod vocabularies;
 

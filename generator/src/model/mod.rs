@@ -12,7 +12,7 @@ pub use annotations::{
 };
 pub use resolve::{resolve, resolve_all, resolve_lazy};
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::csdl::OperationKind;
 use crate::error::{Pos, Warning};
@@ -501,7 +501,7 @@ impl Model {
     ) -> Vec<(TypeId, &'a M)> {
         let lineage = self.lineage(id);
         let mut out: Vec<(TypeId, &'a M)> = Vec::new();
-        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
         for t in lineage {
             let Some(s) = self.ty(t).structured() else {
                 continue;

@@ -7,7 +7,9 @@
 //! operations of referenced documents are marked `external`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::*;
 use crate::csdl::{self, Document, Loaded, LoadedDocument};
@@ -55,9 +57,9 @@ pub fn resolve_all(loaded: &Loaded) -> Result<Model> {
 #[derive(Debug, Clone)]
 struct Scope {
     /// Namespace or alias -> namespace.
-    aliases: HashMap<String, String>,
+    aliases: FxHashMap<String, String>,
     /// Included namespaces whose documents are unavailable.
-    unavailable: HashSet<String>,
+    unavailable: FxHashSet<String>,
 }
 
 struct Resolver<'d> {
@@ -65,13 +67,13 @@ struct Resolver<'d> {
     scopes: Vec<Scope>,
     /// The document being resolved.
     scope: usize,
-    type_ids: HashMap<String, TypeId>,
+    type_ids: FxHashMap<String, TypeId>,
     /// The document each type is declared in (by `TypeId`), so a check that runs over
     /// every type reports in the right file.
     type_docs: Vec<usize>,
     /// Properties typed as untyped JSON because their type's document is unavailable:
     /// `(owner, property)` to the namespace. A key that ends at one is an error.
-    missing_types: HashMap<(TypeId, String), String>,
+    missing_types: FxHashMap<(TypeId, String), String>,
     /// Where each type is declared (by `TypeId`).
     decls: Vec<Decl>,
     /// Set when types are resolved on demand (`resolve_lazy`): what is done and what waits.
@@ -98,8 +100,8 @@ enum DeclKind {
 
 /// Operations and containers by qualified name, for resolving annotation targets.
 struct TargetIndex {
-    operations: HashMap<String, Vec<usize>>,
-    containers: HashMap<String, usize>,
+    operations: FxHashMap<String, Vec<usize>>,
+    containers: FxHashMap<String, usize>,
 }
 
 /// Where an annotation lands.
@@ -126,7 +128,7 @@ impl<'d> Resolver<'d> {
         let mut scopes = Vec::new();
         for (d, loaded_doc) in loaded.documents.iter().enumerate() {
             let doc = &loaded_doc.document;
-            let mut aliases: HashMap<String, String> = HashMap::new();
+            let mut aliases: FxHashMap<String, String> = FxHashMap::default();
             let mut declare = |alias: &str, namespace: &str, pos: Pos| -> Result<()> {
                 if let Some(existing) = aliases.get(alias) {
                     if existing != namespace {
@@ -174,9 +176,9 @@ impl<'d> Resolver<'d> {
             docs: loaded.documents.iter().collect(),
             scopes,
             scope: 0,
-            type_ids: HashMap::new(),
+            type_ids: FxHashMap::default(),
             type_docs: Vec::new(),
-            missing_types: HashMap::new(),
+            missing_types: FxHashMap::default(),
             decls: Vec::new(),
             lazy: None,
             model,
@@ -304,7 +306,7 @@ impl<'d> Resolver<'d> {
     /// Borrowed unless an alias is replaced: a name qualified by its namespace (which the
     /// scope maps to itself) is not copied.
     fn canonical<'a>(&self, qualified: &'a str) -> Cow<'a, str> {
-        match qualified.rsplit_once('.') {
+        match split_last_dot(qualified) {
             Some((ns, name)) => match self.scopes[self.scope].aliases.get(ns) {
                 Some(full) if full != ns => {
                     let mut out = String::with_capacity(full.len() + 1 + name.len());
@@ -347,7 +349,7 @@ impl<'d> Resolver<'d> {
                 collection,
                 target: Target::Type(*id),
             }),
-            None => match canonical.rsplit_once('.') {
+            None => match split_last_dot(&canonical) {
                 // From a referenced document that is not at hand: untyped JSON (the loader
                 // warned once for the namespace).
                 Some((ns, _)) if self.scopes[self.scope].unavailable.contains(ns) => Ok(TypeRef {
@@ -820,7 +822,8 @@ impl<'d> Resolver<'d> {
             .filter_map(|t| self.model.types[t.0].structured())
             .map(|s| s.properties.len() + s.navigations.len())
             .sum();
-        let mut seen: HashMap<&str, InheritedMember> = HashMap::with_capacity(members);
+        let mut seen: FxHashMap<&str, InheritedMember> =
+            FxHashMap::with_capacity_and_hasher(members, Default::default());
         for t in lineage {
             let Some(s) = self.model.types[t.0].structured() else {
                 continue;
@@ -1167,11 +1170,11 @@ impl<'d> Resolver<'d> {
 
     fn annotation_blocks(&mut self) {
         // Name indexes, so each target is a lookup, not a scan of every operation.
-        let mut operations: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut operations: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, op) in self.model.operations.iter().enumerate() {
             operations.entry(op.qualified_name()).or_default().push(i);
         }
-        let containers: HashMap<String, usize> = self
+        let containers: FxHashMap<String, usize> = self
             .model
             .containers
             .iter()
@@ -1183,6 +1186,7 @@ impl<'d> Resolver<'d> {
             containers,
         };
         let mut schema_index = (usize::MAX, 0);
+        let mut subjects = Vec::new();
         for (d, schema) in self.schemas() {
             self.scope = d;
             schema_index = if schema_index.0 == d {
@@ -1195,7 +1199,8 @@ impl<'d> Resolver<'d> {
                 if wanted.is_empty() {
                     continue;
                 }
-                let subjects = self.targets(&block.target, &index);
+                subjects.clear();
+                self.targets(&block.target, &index, &mut subjects);
                 if subjects.is_empty() {
                     let w = self.warning(
                         block.pos,
@@ -1207,7 +1212,7 @@ impl<'d> Resolver<'d> {
                     self.model.warnings.push(w);
                     continue;
                 }
-                for subject in subjects {
+                for subject in subjects.drain(..) {
                     if let Subject::Later(id) = subject {
                         self.defer((d, schema_index.1, b), id);
                     } else {
@@ -1263,33 +1268,35 @@ impl<'d> Resolver<'d> {
     }
 
     /// Resolves an annotation target path to the elements it names (an unqualified overload
-    /// name names every overload).
-    fn targets(&self, target: &str, index: &TargetIndex) -> Vec<Subject> {
+    /// name names every overload), appended to `out` (one buffer for every block: most
+    /// name one element, and a vector each cost an allocation).
+    fn targets(&self, target: &str, index: &TargetIndex, out: &mut Vec<Subject>) {
         let target = target.trim();
-        // Split `head(signature)/rest` or `head/rest`.
-        let (head, signature, rest) = match (target.find('('), target.find('/')) {
-            (Some(open), slash) if slash.is_none_or(|s| open < s) => {
+        // Split `head(signature)/rest` or `head/rest`, by whichever of `(` and `/` comes
+        // first (one pass over the bytes: this runs for every block of the document).
+        let first = target.bytes().position(|b| b == b'(' || b == b'/');
+        let (head, signature, rest) = match first {
+            Some(open) if target.as_bytes()[open] == b'(' => {
                 let Some(close) = matching_paren(target, open) else {
-                    return Vec::new();
+                    return;
                 };
                 let rest = target[close + 1..].strip_prefix('/');
                 (&target[..open], Some(&target[open + 1..close]), rest)
             }
-            (_, Some(slash)) => (&target[..slash], None, Some(&target[slash + 1..])),
-            _ => (target, None, None),
+            Some(slash) => (&target[..slash], None, Some(&target[slash + 1..])),
+            None => (target, None, None),
         };
         if rest.is_some_and(|r| r.contains('/')) {
-            return Vec::new();
+            return;
         }
         let qualified = self.canonical(head);
-        let mut out = Vec::new();
         if signature.is_none() {
             if let Some(&id) = self.type_ids.get(qualified.as_ref()) {
                 if !self.is_filled(id) {
                     if rest.is_none_or(|member| self.declares(id, member)) {
                         out.push(Subject::Later(id));
                     }
-                    return out;
+                    return;
                 }
                 let ty = &self.model.types[id.0];
                 match rest {
@@ -1312,7 +1319,7 @@ impl<'d> Resolver<'d> {
                         TypeKind::Definition(_) => {}
                     },
                 }
-                return out;
+                return;
             }
             if let Some(&ci) = index.containers.get(qualified.as_ref()) {
                 let c = &self.model.containers[ci];
@@ -1328,7 +1335,7 @@ impl<'d> Resolver<'d> {
                         }
                     }
                 }
-                return out;
+                return;
             }
         }
         let wanted: Option<Vec<String>> = signature.map(|sig| {
@@ -1369,7 +1376,6 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-        out
     }
 
     fn annotations_mut(&mut self, subject: Subject) -> &mut Annotations {
@@ -1548,6 +1554,14 @@ fn check_simple_identifier(name: &str, pos: Pos) -> Result<()> {
     }
 }
 
+/// `qualified.rsplit_once('.')`, searched from the end byte by byte: the name after the
+/// dot is short, and `str`'s searcher costs more to set up than the search (2M
+/// instructions of the resolution of Graph v1.0).
+fn split_last_dot(qualified: &str) -> Option<(&str, &str)> {
+    let dot = qualified.bytes().rposition(|b| b == b'.')?;
+    Some((&qualified[..dot], &qualified[dot + 1..]))
+}
+
 fn matching_paren(s: &str, open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
@@ -1587,4 +1601,25 @@ fn split_signature(sig: &str) -> Vec<String> {
         parts.push(current.trim().to_string());
     }
     parts
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::split_last_dot;
+
+    #[test]
+    fn splits_at_the_last_dot_as_rsplit_once_does() {
+        for name in [
+            "graph.user",
+            "microsoft.graph.user",
+            "user",
+            "",
+            ".",
+            "a.",
+            ".b",
+            "ns.é.x",
+        ] {
+            assert_eq!(split_last_dot(name), name.rsplit_once('.'), "{name:?}");
+        }
+    }
 }

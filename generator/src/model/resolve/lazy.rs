@@ -48,9 +48,9 @@ impl std::fmt::Debug for Pending {
 #[derive(Clone)]
 pub(super) struct Tables {
     scopes: Vec<Scope>,
-    type_ids: HashMap<String, TypeId>,
+    type_ids: FxHashMap<String, TypeId>,
     type_docs: Vec<usize>,
-    missing_types: HashMap<(TypeId, String), String>,
+    missing_types: FxHashMap<(TypeId, String), String>,
     decls: Vec<Decl>,
     lazy: Option<Progress>,
 }
@@ -277,10 +277,12 @@ impl<'d> Resolver<'d> {
             let block = &self.docs[d].document.schemas[schema].annotation_blocks[b];
             let wanted = self.wanted(d, block);
             let index = TargetIndex {
-                operations: HashMap::new(),
-                containers: HashMap::new(),
+                operations: FxHashMap::default(),
+                containers: FxHashMap::default(),
             };
-            for subject in self.targets(&block.target, &index) {
+            let mut subjects = Vec::new();
+            self.targets(&block.target, &index, &mut subjects);
+            for subject in subjects {
                 self.attach(block, &wanted, subject);
             }
         }
