@@ -131,7 +131,7 @@ pub trait ODataObject: Default {
     fn additional_properties_mut(&mut self) -> &mut Map<String, Value>;
 
     /// The entity's version (`@odata.etag`), for
-    /// `Request::if_match`; see [`etag`].
+    /// `Request::if_match`; see [`etag()`].
     fn etag(&self) -> Option<String>
     where
         Self: Serialize,

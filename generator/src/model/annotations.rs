@@ -1,5 +1,5 @@
 //! The vocabulary terms the generator understands, pulled out of raw annotations.
-//! Unknown terms are kept in [`Annotations::other`], never an error.
+//! Unknown terms are kept in [`AnnotationData::other`], never an error.
 
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
