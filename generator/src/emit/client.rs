@@ -26,6 +26,7 @@ use super::syntax::{
 };
 use super::{cfg_any_attribute, ident, render, stream_parts, Code, CrateInfo};
 use crate::error::{did_you_mean, Error, ErrorKind, Result};
+use crate::model::OperationId;
 use crate::plan::client::{ClientPlan, Shared, SharedPlan};
 use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::Plan;
@@ -35,10 +36,7 @@ use crate::write::{OutputFile, PendingFile};
 
 /// The client crate's files.
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
-    client_files(plan, info, client)?
-        .into_iter()
-        .map(PendingFile::into_output)
-        .collect()
+    PendingFile::all_into_output(client_files(plan, info, client)?)
 }
 
 /// The files of the client crate; `src/builders.rs`, the large one, is produced while it is
@@ -46,7 +44,7 @@ pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Resul
 pub(crate) fn client_files<'a>(
     plan: &'a Plan,
     info: &'a CrateInfo,
-    client: &ClientInfo,
+    client: &'a ClientInfo,
 ) -> Result<Vec<PendingFile<'a>>> {
     let cp = std::sync::Arc::new(ClientPlan::new(plan, client.client_name.as_deref()));
     let parts = super::chunks(cp.builders_by_name(), |i| {
@@ -60,30 +58,46 @@ pub(crate) fn client_files<'a>(
         cp: &cp,
         chunked,
     };
-    let mut head = r.head(client, plan.model.graph);
-    let params_files = r.parameters_files(info)?;
+    let params_files = Renderer::parameters_files(plan, chunked, info, &cp)?;
     let first_request = r.methods().example();
     let client_ident = format_ident!("{}", cp.client_ident);
     let mut part_files = Vec::new();
-    let builders = if chunked {
-        let mods: Vec<_> = (1..=parts.len())
-            .map(|n| format_ident!("part_{n}"))
-            .collect();
-        head.push_tokens(quote! {
-            // Methods name `super::parameters`, which from a part is this module's.
-            #[allow(unused_imports)]
-            use super::parameters;
-            // A part may hold no builder the enabled features compile.
-            #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
-        });
-        for (n, part) in parts.into_iter().enumerate() {
-            let cp = cp.clone();
-            let path = format!("src/builders/part_{}.rs", n + 1);
-            let head = Code::from(quote! {
+    let part_count = if chunked { parts.len() } else { 0 };
+    // Syntax trees are not `Send`: each file's head is built by the thread that writes it.
+    let head = move |r: &Renderer| {
+        let mut head = r.head(client, plan.model.graph);
+        if part_count > 0 {
+            let mods: Vec<_> = (1..=part_count)
+                .map(|n| format_ident!("part_{n}"))
+                .collect();
+            head.push_tokens(quote! {
+                // Methods name `super::parameters`, which from a part is this module's.
                 #[allow(unused_imports)]
-                use super::*;
+                use super::parameters;
+                // A part may hold no builder the enabled features compile.
+                #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
             });
-            part_files.push(builders_file(plan, info, cp, chunked, path, head, part));
+        }
+        head
+    };
+    let builders = if chunked {
+        for (n, part) in parts.into_iter().enumerate() {
+            let path = format!("src/builders/part_{}.rs", n + 1);
+            let head = |_: &Renderer| {
+                Code::from(quote! {
+                    #[allow(unused_imports)]
+                    use super::*;
+                })
+            };
+            part_files.push(builders_file(
+                plan,
+                info,
+                cp.clone(),
+                chunked,
+                path,
+                head,
+                part,
+            ));
         }
         Vec::new()
     } else {
@@ -119,7 +133,7 @@ fn builders_file<'a>(
     cp: std::sync::Arc<ClientPlan>,
     chunked: bool,
     path: String,
-    head: Code,
+    head: impl FnOnce(&Renderer) -> Code + Send + 'a,
     builders: Vec<usize>,
 ) -> PendingFile<'a> {
     PendingFile::new(path.clone(), move |sink| {
@@ -128,15 +142,7 @@ fn builders_file<'a>(
             cp: &cp,
             chunked,
         };
-        stream_parts(
-            sink,
-            info,
-            head,
-            &builders,
-            |i| r.builder(*i),
-            |i| cp.methods[*i].len(),
-            &path,
-        )
+        stream_parts(sink, info, head(&r), &builders, |i| r.builder(*i), &path)
     })
 }
 
@@ -212,7 +218,7 @@ fn client_crate_files<'a>(
     client: &ClientInfo,
     client_ident: &proc_macro2::Ident,
     builders_file: PendingFile<'a>,
-    params_files: Vec<OutputFile>,
+    params_files: Vec<PendingFile<'a>>,
 ) -> Result<Vec<PendingFile<'a>>> {
     let models_ident = format_ident!("{}", info.crate_name.replace('-', "_"));
     let doc = format!(
@@ -304,7 +310,7 @@ fn client_crate_files<'a>(
         "src/lib.rs",
         render(info, lib, "src/lib.rs")?,
     )));
-    files.extend(params_files.into_iter().map(PendingFile::ready));
+    files.extend(params_files);
     Ok(files)
 }
 
@@ -558,16 +564,41 @@ impl Renderer<'_, '_> {
     /// `src/parameters.rs`, split like the builders when its estimated text is over the
     /// file size (`src/parameters/part_<n>.rs`, re-exported, so `parameters::X` names a
     /// struct wherever it is).
-    fn parameters_files(&self, info: &CrateInfo) -> Result<Vec<OutputFile>> {
-        let ops: Vec<_> = self.cp.parameters.keys().collect();
+    fn parameters_files<'a>(
+        plan: &'a Plan,
+        chunked: bool,
+        info: &'a CrateInfo,
+        cp: &std::sync::Arc<ClientPlan>,
+    ) -> Result<Vec<PendingFile<'a>>> {
+        let ops: Vec<OperationId> = cp.parameters.keys().copied().collect();
         let parts = super::chunks(ops, |op| {
-            2 * super::ITEM_BYTES + super::WEIGHT_BYTES * self.cp.parameters[*op].fields.len()
+            2 * super::ITEM_BYTES + super::WEIGHT_BYTES * cp.parameters[op].fields.len()
         });
+        // Each file is produced by the thread that writes it, one struct at a time.
+        let file = |path: String, ops: Vec<OperationId>, head: bool| {
+            let cp = cp.clone();
+            PendingFile::new(path.clone(), move |sink| {
+                let r = Renderer {
+                    plan,
+                    cp: &cp,
+                    chunked,
+                };
+                let head = if head {
+                    Code::from(Renderer::parameters_head())
+                } else {
+                    Code::from(quote! {
+                        #[allow(unused_imports)]
+                        use super::*;
+                    })
+                };
+                stream_parts(sink, info, head, &ops, |op| r.parameter_struct(op), &path)
+            })
+        };
         if parts.len() < 2 {
-            let text = render(info, self.parameters_file(), "src/parameters.rs")?;
-            return Ok(vec![OutputFile::new("src/parameters.rs", text)]);
+            let ops = parts.into_iter().flatten().collect();
+            return Ok(vec![file("src/parameters.rs".to_string(), ops, true)]);
         }
-        let head = self.parameters_head();
+        let head = Self::parameters_head();
         let mods: Vec<_> = (1..=parts.len())
             .map(|n| format_ident!("part_{n}"))
             .collect();
@@ -576,20 +607,16 @@ impl Renderer<'_, '_> {
             // A part may hold no struct the enabled features compile.
             #(mod #mods; #[allow(unused_imports)] pub use #mods::*;)*
         };
-        let mut files = vec![OutputFile::new(
+        let mut files = vec![PendingFile::ready(OutputFile::new(
             "src/parameters.rs",
             render(info, main, "src/parameters.rs")?,
-        )];
+        ))];
         for (n, part) in parts.into_iter().enumerate() {
-            let path = format!("src/parameters/part_{}.rs", n + 1);
-            let mut code = Code::from(quote! {
-                #[allow(unused_imports)]
-                use super::*;
-            });
-            for op in part {
-                code.append(self.parameter_struct(op));
-            }
-            files.push(OutputFile::new(path.clone(), render(info, code, &path)?));
+            files.push(file(
+                format!("src/parameters/part_{}.rs", n + 1),
+                part,
+                false,
+            ));
         }
         Ok(files)
     }
@@ -600,7 +627,7 @@ impl Renderer<'_, '_> {
     /// that does not fit is kept verbatim, and members the action does not declare are kept
     /// in `additional_properties` and sent back.
     fn parameters_file(&self) -> Code {
-        let head = self.parameters_head();
+        let head = Self::parameters_head();
         let structs = self
             .cp
             .parameters
@@ -614,7 +641,7 @@ impl Renderer<'_, '_> {
     }
 
     /// The top of `src/parameters.rs`: its doc and the imports its structs use.
-    fn parameters_head(&self) -> TokenStream {
+    fn parameters_head() -> TokenStream {
         quote! {
             //! Request bodies of actions with several parameters.
             #[allow(unused_imports)]

@@ -1,7 +1,7 @@
 //! Formatting of emitted code: each top-level item is printed on its own (items still
-//! emitted as tokens are parsed first), and the items of a large file are formatted on
-//! worker threads and written in order ([`stream_parts`]), so neither a file's syntax tree
-//! nor its text is ever held whole.
+//! emitted as tokens are parsed first), and the items of a large file are built, formatted
+//! and written one after the other ([`stream_parts`]), so neither a file's syntax tree nor
+//! its text is ever held whole. Files are produced in parallel (`write::each_in_parallel`).
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -127,18 +127,35 @@ impl From<syn::Item> for Code {
 /// whole part: the polymorphic enum of Graph's `entity` and its impls are a megabyte of
 /// code.
 pub(crate) fn format_part(code: impl Into<Code>, what: &str) -> Result<String> {
+    let text = print_part(code.into(), what)?;
+    let mut spaced = String::with_capacity(text.len() + text.len() / 16);
+    write_spaced(&text, &mut spaced)?;
+    Ok(spaced)
+}
+
+/// The printed items of a part, back to back (before [`write_spaced`]).
+fn print_part(code: Code, what: &str) -> Result<String> {
     let mut text = String::new();
-    for chunk in code.into().0 {
+    // The first item's text is taken as it is: a part of one item (most are) is never
+    // copied, which matters for the largest (hundreds of kilobytes).
+    let mut add = |printed: String| {
+        if text.is_empty() {
+            text = printed;
+        } else {
+            text.push_str(&printed);
+        }
+    };
+    for chunk in code.0 {
         match chunk {
-            Chunk::Tree(file) => text.push_str(&prettyplease::unparse(&file)),
+            Chunk::Tree(file) => add(prettyplease::unparse(&file)),
             Chunk::Tokens(tokens) => {
                 for item in split_items(tokens) {
-                    text.push_str(&prettyplease::unparse(&parse(item, what)?));
+                    add(prettyplease::unparse(&parse(item, what)?));
                 }
             }
         }
     }
-    Ok(space_items(&text))
+    Ok(text)
 }
 
 /// Parses emitted tokens; a failure is a bug of the emitter of `what`.
@@ -182,216 +199,95 @@ pub(super) fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     items
 }
 
-/// How far formatting may run ahead of writing, in items. Items are formatted out of order
-/// on several threads but written in order; the window bounds what waits in memory, so a
-/// file's memory is a few dozen items whatever its size (the largest Graph modules are
-/// over 10 MB).
-const WINDOW: usize = 64;
-
-/// The weight (see [`stream_parts`]) from which an item is formatted alone: Graph's
-/// `Any<Entity>` parts (about a thousand variants) and its largest enums (over a thousand
-/// members) are; a struct of a few hundred fields is not.
-const HEAVY: usize = 512;
-
 /// Appends one formatted part of a file (parts are separated by a blank line).
 fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
     if text.is_empty() {
         return Ok(());
     }
     sink.push("\n")?;
-    sink.push(text)
+    write_spaced(text, sink)
 }
 
 /// Produces a file made of independent parts: the header, `head`, then `make(item)` for
-/// every item. Items are built and formatted on up to four threads that live as long as the
-/// file, and written in order as soon as they are ready.
-///
-/// `weight` estimates an item's size (fields, members, variants or methods). An item of
-/// [`HEAVY`] or more holds its tokens, syntax tree and text at a size of hundreds of
-/// kilobytes, so only one such item is formatted at a time; light items go on beside it.
-pub(crate) fn stream_parts<T: Sync>(
+/// every item, each built, formatted and written before the next is built, so what is in
+/// memory is one item's tree and text. Files are produced in parallel, one per thread
+/// (`write::each_in_parallel`).
+pub(crate) fn stream_parts<T>(
     sink: &mut dyn TextSink,
     info: &CrateInfo,
     head: Code,
     items: &[T],
-    make: impl Fn(&T) -> Code + Sync,
-    weight: impl Fn(&T) -> usize + Sync,
+    make: impl Fn(&T) -> Code,
     what: &str,
 ) -> Result<()> {
     sink.push(&header(info))?;
-    push_part(sink, &format_part(head, what)?)?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(items.len());
-    if threads <= 1 {
-        for item in items {
-            push_part(sink, &format_part(make(item), what)?)?;
-        }
-        return Ok(());
-    }
-    let window = Window::default();
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<String>)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (window, make, weight) = (&window, &make, &weight);
-            let work = move || {
-                while let Some(i) = window.take(items.len()) {
-                    let _turn = (weight(&items[i]) >= HEAVY).then(|| window.heavy_turn());
-                    // A bug in an emitter is an error of this run, not a panic of the scope.
-                    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        format_part(make(&items[i]), what)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(Error::new(
-                            ErrorKind::Internal,
-                            format!("internal error: formatting {what} panicked"),
-                        ))
-                    });
-                    if tx.send((i, text)).is_err() {
-                        break;
-                    }
-                }
-            };
-            // An explicit stack: RUST_MIN_STACK must not decide whether syn's recursion
-            // fits. A thread that cannot be started leaves its share to the others.
-            let _ = std::thread::Builder::new()
-                .stack_size(16 << 20)
-                .spawn_scoped(scope, work);
-        }
-        drop(tx);
-        let result = write_in_order(sink, &rx, &window, items.len(), what);
-        // Release workers waiting for room before the scope joins them.
-        window.stop();
-        result
-    })
-}
-
-/// Receives formatted items and writes them in index order. When every worker is gone
-/// with items left (a panic, or no thread could be started), it says so.
-fn write_in_order(
-    sink: &mut dyn TextSink,
-    rx: &std::sync::mpsc::Receiver<(usize, Result<String>)>,
-    window: &Window,
-    count: usize,
-    what: &str,
-) -> Result<()> {
-    let mut ready: std::collections::BTreeMap<usize, String> = std::collections::BTreeMap::new();
-    let mut cursor = 0;
-    while cursor < count {
-        let Ok((i, text)) = rx.recv() else {
-            return Err(Error::new(
-                ErrorKind::Internal,
-                format!("internal error: formatting {what} stopped at item {cursor} of {count}"),
-            ));
-        };
-        ready.insert(i, text?);
-        while let Some(text) = ready.remove(&cursor) {
-            push_part(sink, &text)?;
-            cursor += 1;
-            window.advance(cursor);
-        }
+    push_part(sink, &print_part(head, what)?)?;
+    for item in items {
+        push_part(sink, &print_part(make(item), what)?)?;
     }
     Ok(())
 }
 
-/// Which item a worker takes next, and how far ahead of the writer it may go.
-#[derive(Default)]
-struct Window {
-    state: std::sync::Mutex<WindowState>,
-    moved: std::sync::Condvar,
-}
-
-#[derive(Default)]
-struct WindowState {
-    next: usize,
-    written: usize,
-    stopped: bool,
-    /// A heavy item is being formatted.
-    heavy: bool,
-}
-
-/// The turn of a heavy item; the next one may start when it is dropped (also on a panic).
-struct HeavyTurn<'w>(&'w Window);
-
-impl Drop for HeavyTurn<'_> {
-    fn drop(&mut self) {
-        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.heavy = false;
-        self.0.moved.notify_all();
-    }
-}
-
-impl Window {
-    /// The next item to format, once it is within the window; `None` when all are taken or
-    /// the writer stopped. The item at the write cursor is always within the window, so
-    /// the writer never waits for an item nobody may take.
-    fn take(&self, count: usize) -> Option<usize> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if state.stopped || state.next >= count {
-                return None;
-            }
-            if state.next < state.written + WINDOW {
-                state.next += 1;
-                return Some(state.next - 1);
-            }
-            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    /// Waits until no other heavy item is being formatted. The holder of the turn waits
-    /// for nothing but its own item, so the writer always gets it.
-    fn heavy_turn(&self) -> HeavyTurn<'_> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while state.heavy {
-            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-        state.heavy = true;
-        HeavyTurn(self)
-    }
-
-    fn advance(&self, written: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.written = written;
-        self.moved.notify_all();
-    }
-
-    fn stop(&self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.stopped = true;
-        self.moved.notify_all();
-    }
-}
-
 /// prettyplease puts top-level items back to back; a blank line after each one that ends
-/// at column 0 makes the files readable (and diffs quieter).
-fn space_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.get(i + 1) else { break };
-        let ends_item = *line == "}"
-            || (!line.starts_with([' ', '/', '#'])
-                && (line.ends_with(';') || line.ends_with("{}")));
-        let same_group = line.starts_with("use ") && next.starts_with("use ")
-            || line.starts_with("pub use ") && next.starts_with("pub use ")
-            || line.starts_with("mod ") && next.starts_with("pub use ")
-            || line.starts_with("pub mod ") && next.starts_with("pub mod ");
-        if ends_item && !next.is_empty() && !same_group {
-            out.push('\n');
+/// at column 0 makes the files readable (and diffs quieter). Writes `text` with those blank
+/// lines into `sink`, in slices between them (every line ends with `\n`).
+fn write_spaced(text: &str, sink: &mut dyn TextSink) -> Result<()> {
+    // A line as `str::lines` gives it: without its `\n` or `\r\n`.
+    let bare = |piece: &'_ str| -> usize {
+        let line = piece.strip_suffix('\n').unwrap_or(piece);
+        line.strip_suffix('\r').unwrap_or(line).len()
+    };
+    // `text[start..]` is written yet.
+    let mut start = 0;
+    let mut offset = 0;
+    // `str::split_inclusive('\n')`, with the vectorised search of `memchr` (the
+    // standard library's search for a `char` cost about a third of this function).
+    let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut from = 0;
+    let mut pieces = std::iter::from_fn(|| {
+        let to = newlines.next().map_or(text.len(), |i| i + 1);
+        (from < to).then(|| {
+            let piece = &text[from..to];
+            from = to;
+            piece
+        })
+    })
+    .peekable();
+    while let Some(piece) = pieces.next() {
+        let line = &piece[..bare(piece)];
+        let end = offset + piece.len();
+        if line.len() + 1 != piece.len() {
+            // No `\n` at the end of the text, or a `\r\n`: the line is ended with `\n`.
+            sink.push(&text[start..offset])?;
+            sink.push(line)?;
+            sink.push("\n")?;
+            start = end;
+        }
+        offset = end;
+        let Some(next) = pieces.peek() else { break };
+        if blank_after(line, &next[..bare(next)]) {
+            sink.push(&text[start..offset])?;
+            sink.push("\n")?;
+            start = offset;
         }
     }
-    out
+    sink.push(&text[start..offset])
+}
+
+/// Whether a blank line goes between `line` and `next`: after an item that ends at column 0,
+/// except between lines of one group of `use`s or `mod`s.
+fn blank_after(line: &str, next: &str) -> bool {
+    let ends_item = line == "}"
+        || (!line.starts_with([' ', '/', '#']) && (line.ends_with(';') || line.ends_with("{}")));
+    let same_group = line.starts_with("use ") && next.starts_with("use ")
+        || line.starts_with("pub use ") && next.starts_with("pub use ")
+        || line.starts_with("mod ") && next.starts_with("pub use ")
+        || line.starts_with("pub mod ") && next.starts_with("pub mod ");
+    ends_item && !next.is_empty() && !same_group
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use quote::{format_ident, quote};
 
     use super::*;
@@ -468,62 +364,51 @@ mod tests {
         assert!(text.find("type B").unwrap() < text.find("type C").unwrap());
     }
 
-    /// Items come out in order whatever the threads do, and two heavy items are never
-    /// built and formatted at the same time.
+    /// Blank lines go after items that end at column 0, not inside `use` groups nor at the
+    /// end; a last line without `\n` and a `\r\n` are ended with `\n`, as `str::lines`
+    /// reads them.
     #[test]
-    fn heavy_items_are_formatted_one_at_a_time_and_in_order() {
-        // Every third item is heavy.
-        let items: Vec<usize> = (0..200).collect();
-        let heavy = |i: &usize| if i % 3 == 0 { HEAVY } else { 1 };
-        let (in_flight, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    fn items_are_spaced_and_lines_ended() {
+        let spaced = |text: &str| {
+            let mut out = String::new();
+            write_spaced(text, &mut out).expect("a string takes text");
+            out
+        };
+        assert_eq!(
+            spaced("use a;\nuse b;\nfn f() {}\nstruct S {\n    x: u8,\n}\nconst C: u8 = 1;\n"),
+            "use a;\nuse b;\n\nfn f() {}\n\nstruct S {\n    x: u8,\n}\n\nconst C: u8 = 1;\n"
+        );
+        assert_eq!(spaced("fn f() {}\r\nfn g() {}"), "fn f() {}\n\nfn g() {}\n");
+        assert_eq!(
+            spaced("fn f() {}\n\nfn g() {}\n"),
+            "fn f() {}\n\nfn g() {}\n"
+        );
+        assert_eq!(spaced(""), "");
+    }
+
+    /// A file's items come out in order after its head, each part after a blank line.
+    #[test]
+    fn parts_are_written_in_order_after_the_head() {
+        let items: Vec<usize> = (0..5).collect();
         let mut text = String::new();
         stream_parts(
             &mut text,
             &info(),
-            Code::default(),
+            Code::from(quote! { use a::b; }),
             &items,
             |i| {
                 let f = format_ident!("f{i}");
-                if heavy(i) >= HEAVY {
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(1));
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
-                }
                 quote! { fn #f() {} }.into()
             },
-            heavy,
             "test.rs",
         )
         .expect("formats");
-        assert_eq!(most.load(Ordering::SeqCst), 1);
-        let order: Vec<usize> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("fn f")?.strip_suffix("() {}")?.parse().ok())
-            .collect();
-        assert_eq!(order, items);
-    }
-
-    /// A panic in a heavy item is an error of the run and gives the turn back (the run
-    /// ends instead of hanging).
-    #[test]
-    fn a_panicking_heavy_item_is_an_error() {
-        let items: Vec<usize> = (0..20).collect();
-        let mut text = String::new();
-        let err = stream_parts(
-            &mut text,
-            &info(),
-            Code::default(),
-            &items,
-            |i| {
-                assert_ne!(*i, 4, "emitter bug");
-                let f = format_ident!("f{i}");
-                quote! { fn #f() {} }.into()
-            },
-            |_| HEAVY,
-            "test.rs",
-        )
-        .expect_err("the panic is reported");
-        assert_eq!(err.kind, ErrorKind::Internal);
+        let body = text
+            .strip_prefix(&header(&info()))
+            .expect("the header first");
+        assert_eq!(
+            body,
+            "\nuse a::b;\n\nfn f0() {}\n\nfn f1() {}\n\nfn f2() {}\n\nfn f3() {}\n\nfn f4() {}\n"
+        );
     }
 }

@@ -269,10 +269,7 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
 
 /// Emits the model crate for `plan`, in memory.
 pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
-    models_files(plan, info)?
-        .into_iter()
-        .map(PendingFile::into_output)
-        .collect()
+    PendingFile::all_into_output(models_files(plan, info)?)
 }
 
 /// The files of the model crate for `plan`. The namespace modules are produced while they
@@ -354,7 +351,6 @@ pub(crate) fn models_files<'a>(
                     |(id, piece)| {
                         item(plan, index, *id, *piece).gated(syntax::cfg(home(plan, *id)))
                     },
-                    |(id, piece)| models::weight(plan, *id, *piece),
                     &what,
                 )
             }));

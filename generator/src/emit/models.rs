@@ -579,7 +579,7 @@ fn read_match(item: &mut syn::ItemImpl) -> &mut syn::ExprMatch {
 }
 
 /// How big the code of one part is, in fields, members or variants (see
-/// [`super::stream_parts`]).
+/// [`super::chunks`]).
 pub(crate) fn weight(plan: &Plan, id: TypeId, piece: Piece) -> usize {
     match piece {
         Piece::Type => plan
@@ -620,8 +620,6 @@ fn field_enum(
         &enum_name,
         plan.name(id).field_enum_collided.as_deref(),
     ));
-    let field = runtime_items::FIELD.in_module();
-    let set_null = runtime_items::SET_NULL.path();
     // Constants of one runtime type instead of an enum per struct: `Field`'s traits are
     // compiled once, not a derived `Debug`, `Hash`, `Ord`, ... for each of thousands of
     // structs (BENCHMARKS.md). The constants keep the enum-like `<Name>Field::Variant`.
@@ -629,17 +627,26 @@ fn field_enum(
     // `set_null` is `#[inline]` so that it is compiled only where it is called: it
     // instantiates `read_property` (and the readers of every field type) for a null value,
     // which would otherwise lengthen every models crate's build.
-    let mut code = Code::from(quote! {
-        impl #struct_ident {
-            /// Clears `field` and records an explicit JSON `null` for it, so an update
-            /// (`PATCH`) payload resets the property on the service.
-            #[inline]
-            pub fn set_null(&mut self, field: #field<Self>) -> &mut Self {
-                #set_null(self, field.as_str());
-                self
+    let set_null_impl = syntax::impl_for(
+        "models.set_null",
+        path_type(syntax::path([struct_ident.clone()])),
+        || {
+            let field = runtime_items::FIELD.in_module();
+            let set_null = runtime_items::SET_NULL.path();
+            quote! {
+                impl T {
+                    /// Clears `field` and records an explicit JSON `null` for it, so an update
+                    /// (`PATCH`) payload resets the property on the service.
+                    #[inline]
+                    pub fn set_null(&mut self, field: #field<Self>) -> &mut Self {
+                        #set_null(self, field.as_str());
+                        self
+                    }
+                }
             }
-        }
-    });
+        },
+    );
+    let mut code = Code::from(syn::Item::Impl(set_null_impl));
     code.push(syntax::enumeration(enum_attrs, enum_ident.clone(), []));
     code.push(field_constants(struct_ident, &enum_ident, fields));
     code
