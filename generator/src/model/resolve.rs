@@ -1195,8 +1195,13 @@ impl<'d> Resolver<'d> {
                 (d, 0)
             };
             for (b, block) in schema.annotation_blocks.iter().enumerate() {
-                let wanted = self.wanted(d, block);
-                if wanted.is_empty() {
+                // Most blocks name a type not filled yet and are only deferred: which of
+                // their annotations apply is collected when one is attached here.
+                if !block
+                    .annotations
+                    .iter()
+                    .any(|a| self.is_wanted(d, block, a))
+                {
                     continue;
                 }
                 subjects.clear();
@@ -1212,11 +1217,13 @@ impl<'d> Resolver<'d> {
                     self.model.warnings.push(w);
                     continue;
                 }
+                let mut wanted = None;
                 for subject in subjects.drain(..) {
                     if let Subject::Later(id) = subject {
                         self.defer((d, schema_index.1, b), id);
                     } else {
-                        self.attach(block, &wanted, subject);
+                        let wanted = wanted.get_or_insert_with(|| self.wanted(d, block));
+                        self.attach(block, wanted, subject);
                     }
                 }
             }
@@ -1227,26 +1234,29 @@ impl<'d> Resolver<'d> {
     /// a referenced document's only as its references' `IncludeAnnotations` say (by term
     /// namespace, qualifier, target namespace).
     fn wanted(&self, d: usize, block: &'d csdl::AnnotationBlock) -> Vec<&'d csdl::Annotation> {
-        let filters = &self.docs[d].annotation_filters;
         block
             .annotations
             .iter()
-            .filter(|a| {
-                d == 0 || {
-                    let term = self.canonical(&a.term);
-                    let target = self.canonical(&block.target);
-                    let qualifier = a.qualifier.as_ref().or(block.qualifier.as_ref());
-                    filters.iter().any(|f| {
-                        term.strip_suffix(term.rsplit('.').next().unwrap_or_default())
-                            == Some(&format!("{}.", f.term_namespace))
-                            && f.qualifier.as_ref().is_none_or(|q| Some(q) == qualifier)
-                            && f.target_namespace
-                                .as_ref()
-                                .is_none_or(|ns| target.starts_with(&format!("{ns}.")))
-                    })
-                }
-            })
+            .filter(|a| self.is_wanted(d, block, a))
             .collect()
+    }
+
+    /// Whether annotation `a` of `block` applies ([`Self::wanted`]).
+    fn is_wanted(&self, d: usize, block: &csdl::AnnotationBlock, a: &csdl::Annotation) -> bool {
+        d == 0 || {
+            let filters = &self.docs[d].annotation_filters;
+            let term = self.canonical(&a.term);
+            let target = self.canonical(&block.target);
+            let qualifier = a.qualifier.as_ref().or(block.qualifier.as_ref());
+            filters.iter().any(|f| {
+                term.strip_suffix(term.rsplit('.').next().unwrap_or_default())
+                    == Some(&format!("{}.", f.term_namespace))
+                    && f.qualifier.as_ref().is_none_or(|q| Some(q) == qualifier)
+                    && f.target_namespace
+                        .as_ref()
+                        .is_none_or(|ns| target.starts_with(&format!("{ns}.")))
+            })
+        }
     }
 
     /// Adds the `wanted` annotations of `block` to `subject`.
