@@ -2,7 +2,7 @@
 //!
 //! Rules (documented in ARCHITECTURE.md):
 //! * types and enum variants: `UpperCamelCase`; fields, modules: `snake_case`; flag
-//!   constants: `SCREAMING_SNAKE_CASE` (all via heck);
+//!   constants: `SCREAMING_SNAKE_CASE` (heck's words; ASCII names through `ascii_case`);
 //! * a name that starts with a digit gets a prefix (`_` for fields, `V` for variants and
 //!   types), an empty one becomes `unnamed`;
 //! * Rust keywords become raw identifiers (`r#type`), except those that cannot be raw
