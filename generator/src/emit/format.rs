@@ -133,7 +133,8 @@ pub(crate) fn format_part(code: impl Into<Code>, what: &str) -> Result<String> {
     Ok(spaced)
 }
 
-/// The printed items of a part, back to back (before [`write_spaced`]).
+/// The printed items of a part, back to back (before [`write_spaced`], which puts the
+/// deferred doc lines in).
 fn print_part(code: Code, what: &str) -> Result<String> {
     let mut text = String::new();
     // The first item's text is taken as it is: a part of one item (most are) is never
@@ -156,6 +157,12 @@ fn print_part(code: Code, what: &str) -> Result<String> {
         }
     }
     Ok(text)
+}
+
+/// prettyplease's text of `file`, with the doc lines deferred while it was built put in
+/// place (`emit::doc_lines`), for text that is not written through [`write_spaced`].
+pub(crate) fn unparse(file: &syn::File) -> Result<String> {
+    super::doc_lines::resolve(prettyplease::unparse(file))
 }
 
 /// Parses emitted tokens; a failure is a bug of the emitter of `what`.
@@ -211,7 +218,8 @@ fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
 /// Produces a file made of independent parts: the header, `head`, then `make(item)` for
 /// every item, each built, formatted and written before the next is built, so what is in
 /// memory is one item's tree and text. Files are produced in parallel, one per thread
-/// (`write::each_in_parallel`).
+/// (`write::each_in_parallel`). The items' doc lines skip their literals
+/// (`emit::doc_lines`); `head` was built before and keeps them.
 pub(crate) fn stream_parts<T>(
     sink: &mut dyn TextSink,
     info: &CrateInfo,
@@ -222,16 +230,23 @@ pub(crate) fn stream_parts<T>(
 ) -> Result<()> {
     sink.push(&header(info))?;
     push_part(sink, &print_part(head, what)?)?;
-    for item in items {
-        push_part(sink, &print_part(make(item), what)?)?;
-    }
-    Ok(())
+    // The items' doc lines are written as each item is printed (`emit::doc_lines`).
+    super::doc_lines::deferred(|| {
+        for item in items {
+            push_part(sink, &print_part(make(item), what)?)?;
+        }
+        Ok(())
+    })
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one that ends
 /// at column 0 makes the files readable (and diffs quieter). Writes `text` with those blank
 /// lines into `sink`, in slices between them (every line ends with `\n`).
+/// The doc lines deferred while the items were built are put in as the text is written
+/// (`emit::doc_lines`): marks do not change where blank lines go, since a doc line starts
+/// with `/` or an indent either way, and every slice written ends with a whole line.
 fn write_spaced(text: &str, sink: &mut dyn TextSink) -> Result<()> {
+    let sink = &mut Resolving(sink);
     // A line as `str::lines` gives it: without its `\n` or `\r\n`.
     let bare = |piece: &'_ str| -> usize {
         let line = piece.strip_suffix('\n').unwrap_or(piece);
@@ -272,6 +287,15 @@ fn write_spaced(text: &str, sink: &mut dyn TextSink) -> Result<()> {
         }
     }
     sink.push(&text[start..offset])
+}
+
+/// A sink that puts deferred doc lines in place of their marks.
+struct Resolving<'a>(&'a mut dyn TextSink);
+
+impl TextSink for Resolving<'_> {
+    fn push(&mut self, text: &str) -> Result<()> {
+        super::doc_lines::write_resolved(text, self.0)
+    }
 }
 
 /// Whether a blank line goes between `line` and `next`: after an item that ends at column 0,

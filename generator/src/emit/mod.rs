@@ -5,6 +5,7 @@
 //! the same way on every machine.
 
 mod client;
+mod doc_lines;
 mod docs;
 mod enums;
 mod format;
@@ -373,6 +374,15 @@ pub(crate) fn models_files<'a>(
 /// same modules as the models crate, and `pub mod client { ... }` when `client` is given.
 /// The file has no inner attributes, so it can be included anywhere.
 pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -> Result<String> {
+    // Built and printed whole, so its doc lines can wait for the printing (`doc_lines`).
+    doc_lines::deferred(|| single_file_deferred(plan, info, client))
+}
+
+fn single_file_deferred(
+    plan: &Plan,
+    info: &CrateInfo,
+    client: Option<&ClientInfo>,
+) -> Result<String> {
     const WHAT: &str = "the generated module";
     let mut models = Vec::new();
     let mut idents = Vec::new();

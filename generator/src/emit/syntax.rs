@@ -14,6 +14,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{token, Attribute, Expr, Item, Type};
 
+use super::doc_lines::DocValue;
+
 mod functions;
 pub(crate) use functions::*;
 
@@ -70,13 +72,22 @@ pub(crate) fn slice(inner: Type) -> Type {
     })
 }
 
-/// `#[doc = "text"]`, which prettyplease prints as `///text`.
+/// `#[doc = "text"]`, which prettyplease prints as `///text`; while a file is produced,
+/// the line's mark instead ([`super::doc_lines`]).
 pub(crate) fn doc(text: &str) -> Attribute {
-    outer(syn::Meta::NameValue(syn::MetaNameValue {
+    outer(doc_meta(text, false))
+}
+
+fn doc_meta(text: &str, inner: bool) -> syn::Meta {
+    let value = match super::doc_lines::value(text, inner) {
+        DocValue::Marked(mark) => lit(syn::Lit::Str(mark)),
+        DocValue::Literal(text) => lit_str(&text),
+    };
+    syn::Meta::NameValue(syn::MetaNameValue {
         path: path_of(&["doc"]),
         eq_token: Default::default(),
-        value: lit_str(text),
-    }))
+        value,
+    })
 }
 
 /// Slots of the per-thread cache of string literals ([`string_literal`]): enough for the
@@ -129,7 +140,7 @@ fn string_literal(text: &str) -> syn::LitStr {
 pub(crate) fn inner_doc(text: &str) -> Attribute {
     Attribute {
         style: syn::AttrStyle::Inner(Default::default()),
-        ..doc(text)
+        ..outer(doc_meta(text, true))
     }
 }
 
