@@ -967,6 +967,74 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::{check_crate_name, default_crate_name};
+    use super::{emit, plan, ClientInfo, Generator};
+
+    /// A service whose docs take every form a doc line can: long, with escapes, a leading
+    /// `/`, several lines, on types, properties, enum members, entity sets and actions.
+    const DOCUMENTED: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="Docs.Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color">
+        <Member Name="red"><Annotation Term="Core.Description" String="/ Red, with a leading slash."/></Member>
+        <Member Name="blue"/>
+      </EnumType>
+      <ComplexType Name="address">
+        <Annotation Term="Core.Description" String="A postal address &quot;quoted&quot;, with a \ and &#233; and a line long enough to pass the printer's margin of one hundred columns by far."/>
+        <Property Name="street" Type="Edm.String">
+          <Annotation Term="Core.LongDescription" String="First line.&#10;/ Second line, with a slash.&#10;&#10;Third, after a blank one."/>
+        </Property>
+      </ComplexType>
+      <EntityType Name="thing">
+        <Annotation Term="Core.Description" String="A thing   "/>
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="color" Type="Docs.Ns.color"/>
+        <Property Name="address" Type="Docs.Ns.address"/>
+      </EntityType>
+      <Action Name="paint" IsBound="true">
+        <Annotation Term="Core.Description" String="Paints the thing."/>
+        <Parameter Name="thing" Type="Docs.Ns.thing"/>
+        <Parameter Name="color" Type="Docs.Ns.color"/>
+      </Action>
+      <EntityContainer Name="Service">
+        <EntitySet Name="things" EntityType="Docs.Ns.thing">
+          <Annotation Term="Core.Description" String="Every thing."/>
+        </EntitySet>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+    /// The single-file output defers its doc lines (`emit::doc_lines`); its text is the
+    /// one the lines' literals print.
+    #[test]
+    fn the_single_file_prints_deferred_doc_lines_as_their_literals() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let input = dir.path().join("docs.xml");
+        std::fs::write(&input, DOCUMENTED).expect("writes the input");
+        let generator = Generator::new(&input).client(ClientInfo::new("https://example.com/odata"));
+        let deferred = generator.generate_module().expect("generates");
+        let selected = generator.front().expect("reads");
+        let plan = plan::Plan::new(&selected.model, &selected.selection);
+        let (info, client) = generator.crates(&plan).expect("names the crates");
+        let literal = emit::single_file_text(&plan, &info, client.as_ref()).expect("emits");
+        assert_eq!(deferred, literal);
+        for line in [
+            "/// A thing\n",
+            "by far.\n",
+            "/// / Red, with a leading slash.\n",
+            "/// / Second line, with a slash.\n",
+            "/// Paints the thing.\n",
+        ] {
+            assert!(deferred.contains(line), "{line:?} in {deferred}");
+        }
+        assert!(!deferred.contains('\t'));
+    }
 
     #[test]
     fn default_crate_names_follow_the_metadata_and_are_valid() {

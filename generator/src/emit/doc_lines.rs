@@ -5,16 +5,22 @@
 //! (`syn::LitStr::value`): together close to a fifth of `--all --client-out` on Graph v1.0
 //! (BENCHMARKS.md, "Doc lines without literals"). While a file's items are built and
 //! printed ([`deferred`]), a doc line is kept here and its attribute holds only a *mark*:
-//! the character [`MARK`] and the line's number. prettyplease prints the mark where the
+//! the character [`MARK`] (a tab) and the line's number. prettyplease prints the mark where the
 //! line belongs (`///` + mark), and [`write_resolved`] puts the line in its place as the
 //! text is written, so the file is the same as if the line's own literal had been printed.
 //! Lines prettyplease prints in another form (with a line break, or an outer one starting
 //! with `/`: a block comment or `#[doc]`) keep their literal, and so does any doc built
 //! outside a deferral.
 //!
+//! The layout cannot change with the shorter text: a doc line's length matters to
+//! prettyplease only through a soft break before it in an inconsistent box, and every doc
+//! attribute comes after a hard break, in a box its own hard break breaks.
+//!
 //! A mark cannot be mistaken for text: [`MARK`] is a control character, which
-//! [`super::sanitize`] turns into a space in metadata text and [`value`] in any doc line.
-//! A mark whose line is missing is an internal error, never wrong docs.
+//! [`super::sanitize`] turns into a space in metadata text and [`value`] in any doc line
+//! (names, the only other text in generated code, cannot hold it). A mark printed twice
+//! or in another deferral is an internal error; a line never printed fails a debug
+//! assertion.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -24,20 +30,22 @@ use proc_macro2::Span;
 use crate::error::{Error, ErrorKind, Result};
 use crate::write::TextSink;
 
-/// Starts a mark in printed text; the line's number follows, then the end of the line.
-const MARK: char = '\u{1}';
+/// Starts a mark in printed text; the line's number follows, then the end of the line. A
+/// tab, since the printer writes none (it indents with spaces and escapes literals), and
+/// making its literal is cheap (`\t`; another control character is escaped as `\u{..}`).
+const MARK: char = '\t';
 
 /// The lines of the file being produced on this thread.
 #[derive(Default)]
 struct Lines {
-    /// By number; `None` once printed.
+    /// Lines `first..first + texts.len()` by number; `None` once printed.
     texts: Vec<Option<String>>,
-    /// The mark of each number, made once: numbers start over with every item, and
-    /// making a literal escapes its text (the mark's control character the slow way).
-    marks: Vec<syn::LitStr>,
-    /// How many of `texts` are still to be printed: none left means the numbers can start
-    /// over, so the table holds the lines of what is built and not printed yet, not of the
-    /// whole file.
+    /// The number of `texts[0]`. Numbers are never given twice in one deferral: a mark
+    /// printed twice, or never printed, is found, not resolved to another line.
+    first: usize,
+    /// How many of `texts` are still to be printed: when none is, the printed ones are
+    /// dropped, so the table holds the lines of what is built and not printed yet (one
+    /// item, in `stream_parts`), not of the whole file.
     waiting: usize,
 }
 
@@ -46,9 +54,10 @@ thread_local! {
     static LINES: RefCell<Option<Lines>> = const { RefCell::new(None) };
 }
 
-/// Runs `produce` (the building and printing of one file) with doc lines deferred to
-/// [`write_resolved`]. Nested calls share the outer table.
-pub(crate) fn deferred<R>(produce: impl FnOnce() -> R) -> R {
+/// Runs `produce` (the building and printing of the file `what`) with doc lines deferred to
+/// [`write_resolved`]. Nested calls share the outer table; when the outermost returns, no
+/// line may wait (checked with debug assertions).
+pub(crate) fn deferred<R>(what: &str, produce: impl FnOnce() -> Result<R>) -> Result<R> {
     /// Ends the deferral, however `produce` returns, if this call started it.
     struct End {
         outermost: bool,
@@ -60,7 +69,7 @@ pub(crate) fn deferred<R>(produce: impl FnOnce() -> R) -> R {
             }
         }
     }
-    let _end = LINES.with(|lines| {
+    let end = LINES.with(|lines| {
         let mut lines = lines.borrow_mut();
         let outermost = lines.is_none();
         if outermost {
@@ -68,21 +77,36 @@ pub(crate) fn deferred<R>(produce: impl FnOnce() -> R) -> R {
         }
         End { outermost }
     });
-    produce()
+    let produced = produce()?;
+    if end.outermost {
+        // A line built and never printed changes no output (its attribute is not in the
+        // printed tree), but it is work thrown away and, with marks, a sign that an
+        // emitter keeps trees it does not print: tests find it, users are not stopped.
+        let waiting = LINES.with(|lines| lines.borrow().as_ref().map_or(0, |l| l.waiting));
+        debug_assert_eq!(waiting, 0, "doc lines of {what} built and never printed");
+    }
+    Ok(produced)
 }
 
 /// What a doc attribute holds for `text`: a mark when this thread defers doc lines and
 /// prettyplease would print the line as `///` or `//!` text (`inner`; an outer line
-/// starting with `/` prints as `/**` or `#[doc]`), else the text for its literal. [`MARK`]
-/// in the text becomes a space either way (as [`super::sanitize`] does with every control
-/// character), so every [`MARK`] in printed text is a mark.
+/// starting with `/` prints as `/**` or `#[doc]`; a `\r` is left to the literal too), else
+/// the text for its literal. [`MARK`] in the text becomes a space either way (as
+/// [`super::sanitize`] does with every control character), so no doc line built here
+/// prints one.
 pub(crate) fn value(text: &str, inner: bool) -> DocValue<'_> {
-    let text = if text.contains(MARK) {
-        Cow::Owned(text.replace(MARK, " "))
-    } else {
-        Cow::Borrowed(text)
+    // One search for the three characters that need a look (most lines have none).
+    let (text, literal) = match memchr::memchr3(b'\n', b'\r', MARK as u8, text.as_bytes()) {
+        None => (Cow::Borrowed(text), false),
+        Some(_) => {
+            let text = text.replace(MARK, " ");
+            // A `\r` would be dropped by `write_spaced` at a line's end and kept inside
+            // one: the literal's printing decides.
+            let literal = text.contains(['\n', '\r']);
+            (Cow::Owned(text), literal)
+        }
     };
-    if text.contains('\n') || (!inner && text.starts_with('/')) {
+    if literal || (!inner && text.starts_with('/')) {
         return DocValue::Literal(text);
     }
     LINES.with(|lines| {
@@ -90,21 +114,44 @@ pub(crate) fn value(text: &str, inner: bool) -> DocValue<'_> {
         let Some(lines) = lines.as_mut() else {
             return DocValue::Literal(text);
         };
-        let number = lines.texts.len();
+        let number = lines.first + lines.texts.len();
         // prettyplease drops a doc line's trailing spaces before printing it.
         lines
             .texts
             .push(Some(text.trim_end_matches(' ').to_owned()));
         lines.waiting += 1;
-        if lines.marks.len() == number {
-            let mut marked = String::with_capacity(8);
-            marked.push(MARK);
-            marked.push_str(itoa(number, &mut [0; 20]));
-            lines
-                .marks
-                .push(syn::LitStr::new(&marked, Span::call_site()));
+        DocValue::Marked(mark_literal(number))
+    })
+}
+
+/// Marks cached per thread: numbers start over with every file, so the first ones
+/// repeat. Making a literal costs more than cloning one (about 4M instructions of
+/// synchronization generation); the cache is bounded, since a file may have thousands of
+/// doc lines.
+const CACHED_MARKS: usize = 2048;
+
+thread_local! {
+    /// The marks of numbers `0..CACHED_MARKS` made so far on this thread.
+    static MARKS: RefCell<Vec<syn::LitStr>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The literal of the mark of line `number`.
+fn mark_literal(number: usize) -> syn::LitStr {
+    MARKS.with(|marks| {
+        let mut marks = marks.borrow_mut();
+        if let Some(cached) = marks.get(number) {
+            return cached.clone();
         }
-        DocValue::Marked(lines.marks[number].clone())
+        let mut marked = String::with_capacity(8);
+        marked.push(MARK);
+        marked.push_str(itoa(number, &mut [0; 20]));
+        let made = syn::LitStr::new(&marked, Span::call_site());
+        // Numbers are handed out in order from 0 in every deferral, so the cache grows
+        // one number at a time.
+        if marks.len() == number && number < CACHED_MARKS {
+            marks.push(made.clone());
+        }
+        made
     })
 }
 
@@ -114,6 +161,13 @@ pub(crate) enum DocValue<'a> {
     Marked(syn::LitStr),
     /// The text itself.
     Literal(Cow<'a, str>),
+}
+
+/// How many lines wait for their marks to be printed, `None` outside a deferral (for
+/// tests that must know the deferral took place).
+#[cfg(test)]
+pub(crate) fn waiting() -> Option<usize> {
+    LINES.with(|lines| lines.borrow().as_ref().map(|l| l.waiting))
 }
 
 /// `number` in decimal, written into `buffer`.
@@ -132,39 +186,54 @@ fn itoa(mut number: usize, buffer: &mut [u8; 20]) -> &str {
 
 /// Writes `printed` (prettyplease's text, or a run of its whole lines) into `sink` with
 /// every mark replaced by its line. A mark and its number are never split between two
-/// calls, since they end with their line.
+/// calls, since they end with their line. Outside a deferral there are no marks, and the
+/// text is written as it is.
 pub(crate) fn write_resolved(printed: &str, sink: &mut dyn TextSink) -> Result<()> {
     let bytes = printed.as_bytes();
     let mut marks = memchr::memchr_iter(MARK as u8, bytes).peekable();
     if marks.peek().is_none() {
         return sink.push(printed);
     }
-    LINES.with(|lines| {
-        let mut lines = lines.borrow_mut();
-        let lines = lines.as_mut().ok_or_else(lost)?;
-        let mut copied = 0;
-        for at in marks {
-            let digits = bytes[at + 1..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            let end = at + 1 + digits;
-            let number: usize = printed[at + 1..end].parse().map_err(|_| lost())?;
-            let line = lines
-                .texts
-                .get_mut(number)
-                .and_then(Option::take)
-                .ok_or_else(lost)?;
-            lines.waiting -= 1;
-            sink.push(&printed[copied..at])?;
-            sink.push(&line)?;
-            copied = end;
-        }
-        if lines.waiting == 0 {
-            lines.texts.clear();
-        }
-        sink.push(&printed[copied..])
-    })
+    // Taken out while the sink writes (a sink never sees the table), put back after.
+    let Some(mut lines) = LINES.with(|lines| lines.borrow_mut().take()) else {
+        return sink.push(printed);
+    };
+    let written = replace_marks(printed, marks, &mut lines, sink);
+    if lines.waiting == 0 {
+        lines.first += lines.texts.len();
+        lines.texts.clear();
+    }
+    LINES.with(|cell| *cell.borrow_mut() = Some(lines));
+    written
+}
+
+/// [`write_resolved`] of text with `marks` (their offsets).
+fn replace_marks(
+    printed: &str,
+    marks: impl Iterator<Item = usize>,
+    lines: &mut Lines,
+    sink: &mut dyn TextSink,
+) -> Result<()> {
+    let bytes = printed.as_bytes();
+    let mut copied = 0;
+    for at in marks {
+        let digits = bytes[at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = at + 1 + digits;
+        let number: usize = printed[at + 1..end].parse().map_err(|_| lost())?;
+        let line = number
+            .checked_sub(lines.first)
+            .and_then(|i| lines.texts.get_mut(i))
+            .and_then(Option::take)
+            .ok_or_else(lost)?;
+        lines.waiting -= 1;
+        sink.push(&printed[copied..at])?;
+        sink.push(&line)?;
+        copied = end;
+    }
+    sink.push(&printed[copied..])
 }
 
 /// `printed` with every mark replaced by its line ([`write_resolved`]).
@@ -177,11 +246,12 @@ pub(crate) fn resolve(printed: String) -> Result<String> {
     Ok(text)
 }
 
-/// A mark printed outside its file's production, or twice: a bug of the emitters.
+/// A mark printed twice, or in another file than the one it was built for, or a stray
+/// tab in generated text: a bug of the emitters.
 fn lost() -> Error {
     Error::new(
         ErrorKind::Internal,
-        "internal error: a doc line was printed outside the file it was built for",
+        "internal error: a doc line's mark was printed twice or in another file",
     )
 }
 
@@ -208,14 +278,16 @@ mod tests {
         })
     }
 
-    const LINES_OF_ALL_KINDS: [&str; 7] = [
+    const LINES_OF_ALL_KINDS: [&str; 9] = [
         " Plain.",
         "",
         " Trailing spaces.   ",
         " \"Quotes\", a \\ backslash, \u{e9}, \t a tab and \u{1F600}.",
         "/ starts with a slash",
         " Two\n lines.",
-        " Holds a mark \u{1}3 in its text",
+        " Holds a mark \t3 in its text",
+        " Ends with a carriage return\r",
+        " A \r inside",
     ];
 
     fn attrs() -> Vec<syn::Attribute> {
@@ -239,37 +311,51 @@ mod tests {
         );
         let inner = printed_file(vec![inner_doc("/ an inner line")], Vec::new());
         assert!(inner.starts_with("//!/ an inner line\n"), "{inner}");
-        deferred(|| {
+        deferred("test", || {
             let (first, second) = (attrs(), attrs());
             let marked = printed(second.clone());
             assert!(marked.contains(MARK), "{marked}");
-            assert_eq!(resolve(marked).unwrap(), plain);
-            assert_eq!(resolve(printed(first)).unwrap(), plain);
+            assert_eq!(resolve(marked)?, plain);
+            assert_eq!(resolve(printed(first))?, plain);
             let inner_marked = printed_file(vec![inner_doc("/ an inner line")], Vec::new());
             assert!(inner_marked.contains(MARK), "{inner_marked}");
-            assert_eq!(resolve(inner_marked).unwrap(), inner);
+            assert_eq!(resolve(inner_marked)?, inner);
             LINES.with(|l| assert!(l.borrow().as_ref().unwrap().texts.is_empty()));
-        });
+            Ok(())
+        })
+        .unwrap();
     }
 
-    /// A mark printed twice, or after its file's production, is an internal error; the
-    /// deferral ends with the outermost call.
+    /// A mark printed twice (before or after the table empties), or in another deferral,
+    /// is an internal error, and a line never printed fails a debug assertion; the
+    /// deferral ends with the outermost call (even by a panic), and outside one, text is
+    /// written as it is.
     #[test]
     fn a_lost_mark_is_an_error() {
-        let attrs = deferred(|| {
+        let attrs = deferred("test", || {
             let attrs = vec![doc(" Once.")];
             let text = printed(attrs.clone());
-            assert_eq!(
-                resolve(text.clone()).unwrap(),
-                "/// Once.\npub type T = u8;\n"
-            );
+            assert_eq!(resolve(text.clone())?, "/// Once.\npub type T = u8;\n");
+            assert!(resolve(text.clone()).is_err());
+            let next = printed(vec![doc(" Next.")]);
             assert!(resolve(text).is_err());
-            assert!(deferred(|| LINES.with(|l| l.borrow().is_some())));
+            assert_eq!(resolve(next)?, "/// Next.\npub type T = u8;\n");
+            assert!(deferred("test", || Ok(
+                LINES.with(|l| l.borrow().is_some())
+            ))?);
             assert!(LINES.with(|l| l.borrow().is_some()));
-            attrs
-        });
+            Ok(attrs)
+        })
+        .unwrap();
         assert!(LINES.with(|l| l.borrow().is_none()));
-        assert!(resolve(printed(attrs)).is_err());
+        let again = deferred("test", || resolve(printed(attrs.clone())));
+        assert!(again.is_err());
+        assert!(resolve(printed(attrs)).unwrap().contains(MARK));
+        if cfg!(debug_assertions) {
+            let unprinted = std::panic::catch_unwind(|| deferred("test", || Ok(doc(" Never."))));
+            assert!(unprinted.is_err(), "a line never printed is found");
+        }
+        assert!(LINES.with(|l| l.borrow().is_none()));
     }
 
     #[test]

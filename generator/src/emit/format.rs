@@ -231,7 +231,7 @@ pub(crate) fn stream_parts<T>(
     sink.push(&header(info))?;
     push_part(sink, &print_part(head, what)?)?;
     // The items' doc lines are written as each item is printed (`emit::doc_lines`).
-    super::doc_lines::deferred(|| {
+    super::doc_lines::deferred(what, || {
         for item in items {
             push_part(sink, &print_part(make(item), what)?)?;
         }
@@ -408,6 +408,129 @@ mod tests {
             "fn f() {}\n\nfn g() {}\n"
         );
         assert_eq!(spaced(""), "");
+    }
+
+    /// One item of every kind that carries doc lines, built by the emitters' constructors:
+    /// docs on a struct, its fields (after a `cfg`), an enum's variants, an impl's items, an
+    /// inline module (inner docs) and tokens that interpolate a built attribute; lines
+    /// longer than the margin, with trailing spaces, escapes, a `\r`, a line break, a
+    /// leading `/` and the mark's own character.
+    fn documented_item(i: usize) -> Code {
+        use crate::emit::syntax::*;
+        use proc_macro2::{Ident, Span};
+        let id = |s: &str| Ident::new(s, Span::call_site());
+        let long = format!(" A long line: {}.", "words that go on ".repeat(12));
+        let docs = || {
+            [
+                " Plain.",
+                "",
+                long.as_str(),
+                " Trailing spaces.   ",
+                " \"Quotes\", a \\, \u{e9}, \t and \u{1F600}.",
+                " A \r inside.",
+                " Two\n lines.",
+                "/ a leading slash",
+                " A mark \t0 in the text.",
+            ]
+            .map(doc)
+            .to_vec()
+        };
+        match i {
+            0 => {
+                let mut field_attrs = vec![cfg(Some("area")).unwrap()];
+                field_attrs.extend(docs());
+                named_struct(
+                    docs(),
+                    id("Thing"),
+                    [field(field_attrs, id("name"), path_type(path_of(&["u8"])))],
+                )
+                .into()
+            }
+            1 => enumeration(
+                docs(),
+                id("E"),
+                [
+                    variant(docs(), id("One"), None),
+                    variant(docs(), id("Two"), None),
+                ],
+            )
+            .into(),
+            2 => {
+                let konst = assoc_const(
+                    docs(),
+                    public(),
+                    id("C"),
+                    path_type(path_of(&["u8"])),
+                    lit_int(1),
+                );
+                inherent_impl(docs(), path_type(path_of(&["Thing"])), vec![konst]).into()
+            }
+            3 => {
+                let mut attrs = vec![inner_doc(" Inner."), inner_doc("/ inner slash")];
+                attrs.extend(docs().into_iter().map(|mut a| {
+                    a.style = syn::AttrStyle::Inner(Default::default());
+                    a
+                }));
+                let alias = type_alias(docs(), id("A"), path_type(path_of(&["u8"])));
+                inline_module(Some(attrs), id("m"), vec![alias]).into()
+            }
+            _ => {
+                let attrs = docs();
+                quote! {
+                    #(#attrs)*
+                    pub type B = u8;
+                }
+                .into()
+            }
+        }
+    }
+
+    /// Items built while their file is produced print their doc lines through marks
+    /// (`emit::doc_lines`); the file is byte for byte the one their literals print (items
+    /// built before, outside the deferral).
+    #[test]
+    fn deferred_doc_lines_stream_as_their_literals() {
+        let indices: Vec<usize> = (0..5).collect();
+        let prebuilt: Vec<std::cell::RefCell<Code>> = indices
+            .iter()
+            .map(|i| std::cell::RefCell::new(documented_item(*i)))
+            .collect();
+        let mut literal = String::new();
+        stream_parts(
+            &mut literal,
+            &info(),
+            Code::default(),
+            &indices,
+            |i| std::mem::take(&mut *prebuilt[*i].borrow_mut()),
+            "test.rs",
+        )
+        .expect("formats");
+        let mut marked = String::new();
+        stream_parts(
+            &mut marked,
+            &info(),
+            Code::default(),
+            &indices,
+            |i| {
+                let item = documented_item(*i);
+                let waiting = crate::emit::doc_lines::waiting();
+                assert!(waiting.is_some_and(|n| n > 0), "{waiting:?}");
+                item
+            },
+            "test.rs",
+        )
+        .expect("formats");
+        assert_eq!(marked, literal);
+        for line in [
+            "/// Trailing spaces.\n",
+            "    /// Plain.\n",
+            "#[doc = \"/ a leading slash\"]",
+            "    //!/ inner slash\n",
+            "/// A mark  0 in the text.\n",
+        ] {
+            assert!(literal.contains(line), "{line:?} in {literal}");
+        }
+        assert!(!literal.contains('\t'), "{literal}");
     }
 
     /// A file's items come out in order after its head, each part after a blank line.

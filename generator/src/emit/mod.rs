@@ -374,11 +374,15 @@ pub(crate) fn models_files<'a>(
 /// same modules as the models crate, and `pub mod client { ... }` when `client` is given.
 /// The file has no inner attributes, so it can be included anywhere.
 pub fn single_file(plan: &Plan, info: &CrateInfo, client: Option<&ClientInfo>) -> Result<String> {
-    // Built and printed whole, so its doc lines can wait for the printing (`doc_lines`).
-    doc_lines::deferred(|| single_file_deferred(plan, info, client))
+    // Built and printed whole, so its doc lines can wait for the printing (`doc_lines`):
+    // the table then holds every line of the output, as the literals would have.
+    doc_lines::deferred("the generated module", || {
+        single_file_text(plan, info, client)
+    })
 }
 
-fn single_file_deferred(
+/// [`single_file`]; its doc lines are literals unless the caller defers them.
+pub(crate) fn single_file_text(
     plan: &Plan,
     info: &CrateInfo,
     client: Option<&ClientInfo>,

@@ -490,9 +490,13 @@ impl Methods<'_, '_> {
                 },
                 BuilderRef::Planned(_) => {
                     let url = format!(" URL: `{}`", o.template);
+                    // A path address's own text names its URL.
                     if matches!(
                         m.kind,
-                        MethodKind::Entry { .. } | MethodKind::Key | MethodKind::AlternateKey
+                        MethodKind::Entry { .. }
+                            | MethodKind::Key
+                            | MethodKind::AlternateKey
+                            | MethodKind::PathAddress(_)
                     ) {
                         Vec::new()
                     } else {
