@@ -146,6 +146,18 @@ pub(crate) fn each_in_parallel<T: Send>(
     items: Vec<T>,
     work: impl Fn(T) -> Result<()> + Sync,
 ) -> Result<()> {
+    each_in_parallel_then(items, work, || ())
+}
+
+/// [`each_in_parallel`], and `then` run by the first thread that finds no item left (beside
+/// the last items only), so work that must wait for the items' memory to go (the next
+/// output's plan) starts before the slowest item ends. `then` runs even after a failure.
+pub(crate) fn each_in_parallel_then<T: Send>(
+    items: Vec<T>,
+    work: impl Fn(T) -> Result<()> + Sync,
+    then: impl FnOnce() + Send,
+) -> Result<()> {
+    let then = std::sync::Mutex::new(Some(then));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4)
@@ -158,7 +170,13 @@ pub(crate) fn each_in_parallel<T: Send>(
             break;
         }
         let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-        let Some((i, item)) = next else { break };
+        let Some((i, item)) = next else {
+            let then = then.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(then) = then {
+                then();
+            }
+            break;
+        };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)))
             .unwrap_or_else(|_| {
                 Err(Error::new(
@@ -192,6 +210,10 @@ pub(crate) fn each_in_parallel<T: Send>(
             worker();
         }
     });
+    // After a failure the threads stop before the queue is empty.
+    if let Some(then) = then.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        then();
+    }
     match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some((_, e)) => Err(e),
         None => Ok(()),
@@ -199,22 +221,26 @@ pub(crate) fn each_in_parallel<T: Send>(
 }
 
 /// Makes the files of a target when its turn to be written comes.
-type MakeFiles<'a> = Box<dyn FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a>;
+type MakeFiles<'a> = Box<dyn FnOnce() -> Result<Vec<PendingFile<'a>>> + Send + 'a>;
 
 /// One output directory and its files, produced while they are written.
 pub(crate) struct PendingTarget<'a> {
     /// The directory, as the user named it (errors show it this way).
     pub dir: &'a Path,
-    /// Its files, without the manifest (it is added), made only when the target is staged:
-    /// what they need (a client plan) then does not exist while earlier targets are
-    /// written. Making it while the models are written saved about 45 ms on v1.0 but
-    /// raised the peak memory by 2 to 4 MiB (BENCHMARKS.md).
+    /// Its files, without the manifest (it is added), made when the files of the target
+    /// before it are all taken (by the first pool thread that finds none left): what they
+    /// need (a client plan) then exists beside the last files of that target only. Making
+    /// it while the models are written from the start raised the peak memory by 2 to 9 MiB
+    /// (BENCHMARKS.md).
     pub files: MakeFiles<'a>,
 }
 
 impl<'a> PendingTarget<'a> {
     /// A target whose files `make` returns when it is staged.
-    pub fn new(dir: &'a Path, make: impl FnOnce() -> Result<Vec<PendingFile<'a>>> + 'a) -> Self {
+    pub fn new(
+        dir: &'a Path,
+        make: impl FnOnce() -> Result<Vec<PendingFile<'a>>> + Send + 'a,
+    ) -> Self {
         PendingTarget {
             dir,
             files: Box::new(make),
@@ -313,15 +339,43 @@ pub(crate) fn write_pending(targets: Vec<PendingTarget<'_>>, mode: WriteMode) ->
     check_targets(&dirs, mode)?;
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     let mut result = Ok(());
-    for t in targets {
-        let dir = t.dir;
-        match (t.files)().and_then(|files| stage(dir, files)) {
+    let mut targets = targets.into_iter();
+    let mut current = targets.next().map(|t| (t.dir, (t.files)()));
+    while let Some((dir, files)) = current {
+        let next = targets.next();
+        let made = std::sync::Mutex::new(None);
+        let then = next.as_ref().map(|_| &made);
+        let next_files = next.map(|t| (t.dir, t.files));
+        let (next_dir, make_next) = match next_files {
+            Some((d, f)) => (Some(d), Some(f)),
+            None => (None, None),
+        };
+        let staging = files.and_then(|files| {
+            stage(dir, files, move || {
+                if let (Some(slot), Some(make)) = (then, make_next) {
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(make());
+                }
+            })
+        });
+        match staging {
             Ok(staging) => staged.push((staging, dir)),
             Err(e) => {
                 result = Err(e);
                 break;
             }
         }
+        current = next_dir.map(|d| {
+            let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+            (
+                d,
+                made.unwrap_or_else(|| {
+                    Err(Error::new(
+                        ErrorKind::Internal,
+                        "internal error: making the files of an output panicked",
+                    ))
+                }),
+            )
+        });
     }
     if result.is_ok() {
         result = swap_all(&staged, mode);
@@ -516,7 +570,12 @@ fn check_owned(dir: &Path) -> Result<()> {
 
 /// Writes the files of `target` into a new temporary sibling and returns its path. Errors
 /// name the file as the user will see it (`dir/rel`), not the temporary directory.
-fn stage(dir: &Path, mut files: Vec<PendingFile<'_>>) -> Result<PathBuf> {
+/// `then` runs once every file is taken ([`each_in_parallel_then`]).
+fn stage(
+    dir: &Path,
+    mut files: Vec<PendingFile<'_>>,
+    then: impl FnOnce() + Send,
+) -> Result<PathBuf> {
     let staging = sibling(dir, "new")?;
     if let Some(parent) = staging.parent() {
         if !parent.as_os_str().is_empty() {
@@ -526,6 +585,8 @@ fn stage(dir: &Path, mut files: Vec<PendingFile<'_>>) -> Result<PathBuf> {
     let user_path = |rel: &Path| dir.join(rel);
     let manifest_text = manifest_of(files.iter().map(|f| f.path.as_str()));
     files.push(PendingFile::ready(OutputFile::new(MANIFEST, manifest_text)));
+    // Not run when the staging directory cannot be made: nothing is written then.
+    let mut then = Some(then);
     let result = (|| {
         fs::create_dir(&staging).map_err(|e| Error::io(dir, &e))?;
         for file in &files {
@@ -542,22 +603,28 @@ fn stage(dir: &Path, mut files: Vec<PendingFile<'_>>) -> Result<PathBuf> {
                 .named(&file.path));
             }
         }
-        each_in_parallel(files, |file| {
-            let rel = Path::new(&file.path);
-            let path = staging.join(rel);
-            if let (Some(parent), Some(rel_parent)) = (path.parent(), rel.parent()) {
-                // Safe to race: another thread creating the same directory is no error.
-                fs::create_dir_all(parent).map_err(|e| Error::io(&user_path(rel_parent), &e))?;
-            }
-            let shown = user_path(rel);
-            let handle = fs::File::create(&path).map_err(|e| Error::io(&shown, &e))?;
-            let mut sink = FileSink {
-                out: std::io::BufWriter::with_capacity(1 << 16, handle),
-                shown: &shown,
-            };
-            (file.produce)(&mut sink)?;
-            sink.out.flush().map_err(|e| Error::io(&shown, &e))
-        })
+        let then = then.take().expect("the files are written once");
+        each_in_parallel_then(
+            files,
+            |file| {
+                let rel = Path::new(&file.path);
+                let path = staging.join(rel);
+                if let (Some(parent), Some(rel_parent)) = (path.parent(), rel.parent()) {
+                    // Safe to race: another thread creating the same directory is no error.
+                    fs::create_dir_all(parent)
+                        .map_err(|e| Error::io(&user_path(rel_parent), &e))?;
+                }
+                let shown = user_path(rel);
+                let handle = fs::File::create(&path).map_err(|e| Error::io(&shown, &e))?;
+                let mut sink = FileSink {
+                    out: std::io::BufWriter::with_capacity(1 << 16, handle),
+                    shown: &shown,
+                };
+                (file.produce)(&mut sink)?;
+                sink.out.flush().map_err(|e| Error::io(&shown, &e))
+            },
+            then,
+        )
     })();
     match result {
         Ok(()) => Ok(staging),
@@ -682,6 +749,36 @@ mod tests {
         for (i, file) in out.iter().enumerate() {
             assert_eq!(file.path, format!("f{i}.rs"));
             assert_eq!(file.contents, "x".repeat(i));
+        }
+    }
+
+    /// `then` runs once, when every item has been taken, and also after a failure.
+    #[test]
+    fn then_runs_once_when_every_item_is_taken() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for fail in [None, Some(5)] {
+            let taken = AtomicUsize::new(0);
+            let runs = AtomicUsize::new(0);
+            let seen = AtomicUsize::new(usize::MAX);
+            let result = each_in_parallel_then(
+                (0..40).collect(),
+                |i: usize| {
+                    taken.fetch_add(1, Ordering::SeqCst);
+                    if Some(i) == fail {
+                        return Err(Error::new(ErrorKind::Config, "fails"));
+                    }
+                    Ok(())
+                },
+                || {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    seen.store(taken.load(Ordering::SeqCst), Ordering::SeqCst);
+                },
+            );
+            assert_eq!(result.is_err(), fail.is_some());
+            assert_eq!(runs.load(Ordering::SeqCst), 1);
+            if fail.is_none() {
+                assert_eq!(seen.load(Ordering::SeqCst), 40);
+            }
         }
     }
 

@@ -24,7 +24,10 @@ use super::syntax::{
     method_call, named_struct, parse_impl, path, path_expr, path_of, path_type, pub_super,
     self_expr, self_field, static_ref, with_args, wrapped,
 };
-use super::{cfg_any_attribute, ident, render, stream_parts, Code, CrateInfo};
+use super::{
+    cfg_any_attribute, format_part, ident, push_formatted, render, stream_parts, stream_written,
+    Code, CrateInfo,
+};
 use crate::error::{did_you_mean, Error, ErrorKind, Result};
 use crate::model::OperationId;
 use crate::plan::client::{ClientPlan, Shared, SharedPlan};
@@ -32,7 +35,7 @@ use crate::plan::surface::{Builder, BuilderKind};
 use crate::plan::Plan;
 use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
-use crate::write::{OutputFile, PendingFile};
+use crate::write::{OutputFile, PendingFile, TextSink};
 
 /// The client crate's files.
 pub fn client_crate(plan: &Plan, info: &CrateInfo, client: &ClientInfo) -> Result<Vec<OutputFile>> {
@@ -142,8 +145,55 @@ fn builders_file<'a>(
             cp: &cp,
             chunked,
         };
-        stream_parts(sink, info, head(&r), &builders, |i| r.builder(*i), &path)
+        let write = |i: &usize, sink: &mut dyn TextSink| r.write_builder(sink, *i, &path);
+        stream_written(sink, info, head(&r), &builders, write, &path)
     })
+}
+
+/// Methods printed at a time in the `impl` of a builder that has more
+/// ([`Renderer::write_builder`]).
+const METHODS_PER_PRINT: usize = 64;
+
+/// Writes `imp` with `items` as its items, as the part after an item that ends at column 0
+/// (a blank line first), printing [`METHODS_PER_PRINT`] items at a time: the text of the
+/// `impl` printed whole, without its tree or its text ever being whole.
+fn write_impl_in_slices(
+    sink: &mut dyn TextSink,
+    imp: syn::ItemImpl,
+    items: impl Iterator<Item = ImplItem>,
+    what: &str,
+) -> Result<()> {
+    let sliced = |reason: &str| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("internal error: the impl of {what} cannot be printed in slices: {reason}"),
+        )
+        .named(what)
+    };
+    // The `impl` without items prints its attributes and `impl T {}`; with items, the same
+    // lines end `impl T {` and each item follows on lines of its own, then `}`.
+    let empty = format_part(Code::from(syn::Item::Impl(imp.clone())), what)?;
+    let mut head = empty
+        .strip_suffix("{}\n")
+        .ok_or_else(|| sliced("its empty form does not end with `{}`"))?
+        .to_string();
+    head.push_str("{\n");
+    sink.push("\n")?;
+    sink.push(&head)?;
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let slice = syn::ItemImpl {
+            items: items.by_ref().take(METHODS_PER_PRINT).collect(),
+            ..imp.clone()
+        };
+        let text = format_part(Code::from(syn::Item::Impl(slice)), what)?;
+        let body = text
+            .strip_prefix(head.as_str())
+            .and_then(|t| t.strip_suffix("}\n"))
+            .ok_or_else(|| sliced("a slice does not print between its head and `}`"))?;
+        sink.push(body)?;
+    }
+    sink.push("}\n")
 }
 
 /// The code of the builders module and of the parameters module (for the single-file
@@ -455,12 +505,27 @@ impl Renderer<'_, '_> {
     /// and `segment`, `pub(super)` when the builders are split over files) and its `impl`.
     fn builder_items(
         &self,
-        mut attrs: Vec<syn::Attribute>,
+        attrs: Vec<syn::Attribute>,
         name: &str,
         collection: bool,
         chunked: bool,
         methods: impl Iterator<Item = syn::ImplItemFn>,
     ) -> Code {
+        let (item, mut imp) = self.builder_struct(attrs, name, collection, chunked);
+        imp.items = methods.map(ImplItem::Fn).collect();
+        let mut code = Code::from(item);
+        code.push(syn::Item::Impl(imp));
+        code
+    }
+
+    /// A builder's struct, and its `impl` without items.
+    fn builder_struct(
+        &self,
+        mut attrs: Vec<syn::Attribute>,
+        name: &str,
+        collection: bool,
+        chunked: bool,
+    ) -> (syn::Item, syn::ItemImpl) {
         let vis = || {
             if chunked {
                 pub_super()
@@ -479,18 +544,53 @@ impl Renderer<'_, '_> {
         }
         attrs.push(derive(&["Clone", "Debug"]));
         let b_ident = format_ident!("{}", name);
-        let mut code = Code::from(named_struct(attrs, b_ident.clone(), fields));
+        let item = named_struct(attrs, b_ident.clone(), fields);
         let self_ty = path_type(path([b_ident]));
-        code.push(inherent_impl(
-            Vec::new(),
-            self_ty,
-            methods.map(ImplItem::Fn).collect(),
-        ));
-        code
+        let syn::Item::Impl(imp) = inherent_impl(Vec::new(), self_ty, Vec::new()) else {
+            unreachable!("inherent_impl makes an impl")
+        };
+        (item, imp)
     }
 
     /// One builder type and its methods.
     fn builder(&self, index: usize) -> Code {
+        let (mut code, mut imp, methods) = self.builder_parts(index);
+        imp.items = methods.map(ImplItem::Fn).collect();
+        code.push(syn::Item::Impl(imp));
+        code
+    }
+
+    /// Writes builder `index` as [`Renderer::builder`] prints it, one part of the file
+    /// (after a blank line). A builder of many methods is printed [`METHODS_PER_PRINT`]
+    /// methods at a time, each method built just before it is printed, so its syntax tree
+    /// and its text are never whole (Graph's `EntityRequestBuilder` has 855 methods, 300 KB
+    /// of text; its tree made the peak memory of `--all --client-out`). The printed
+    /// methods of an `impl` do not depend on each other (prettyplease ends each with a
+    /// hard break at the same indentation), so the `impl` printed in slices is the same
+    /// text, which `methods_printed_in_slices_are_the_whole_impl` checks.
+    fn write_builder(&self, sink: &mut dyn TextSink, index: usize, what: &str) -> Result<()> {
+        let (mut code, imp, methods) = self.builder_parts(index);
+        if self.cp.methods[index].len() <= METHODS_PER_PRINT {
+            code.push(syn::Item::Impl(syn::ItemImpl {
+                items: methods.map(ImplItem::Fn).collect(),
+                ..imp
+            }));
+            return push_formatted(sink, &format_part(code, what)?);
+        }
+        push_formatted(sink, &format_part(code, what)?)?;
+        write_impl_in_slices(sink, imp, methods.map(ImplItem::Fn), what)
+    }
+
+    /// One builder's parts: its struct, its `impl` without items, and its methods, made as
+    /// they are taken.
+    fn builder_parts(
+        &self,
+        index: usize,
+    ) -> (
+        Code,
+        syn::ItemImpl,
+        impl Iterator<Item = syn::ImplItemFn> + '_,
+    ) {
         let b: &Builder = &self.cp.surface.builders[index];
         let b_ident = self.cp.builder_ident(index);
         let qualified = self.plan.model.ty(b.ty).qualified_name();
@@ -537,7 +637,7 @@ impl Renderer<'_, '_> {
         };
         // A method that opens a builder of another area is compiled with that area, a bound
         // operation with the areas that own the builder.
-        let methods = self.cp.methods[index].iter().map(|m| {
+        let methods = self.cp.methods[index].iter().map(move |m| {
             let mut method = self.methods().method(m, &owner);
             if let Some(f) = self.features() {
                 let needs = f
@@ -552,8 +652,15 @@ impl Renderer<'_, '_> {
         let areas = self
             .features()
             .and_then(|f| cfg_any_attribute(f.builder_features(index)));
-        self.builder_items(docs, b_ident, collection, self.chunked, methods)
-            .gated(areas)
+        let (code, imp) = self.builder_struct(docs, b_ident, collection, self.chunked);
+        let mut imp = syn::Item::Impl(imp);
+        if let Some(attr) = &areas {
+            super::syntax::gate(&mut imp, attr.clone());
+        }
+        let syn::Item::Impl(imp) = imp else {
+            unreachable!("an impl was made")
+        };
+        (Code::from(code).gated(areas), imp, methods)
     }
 
     /// The area features, when the crate has them.
@@ -778,5 +885,71 @@ impl Renderer<'_, '_> {
             _ => unreachable!("the template is one function"),
         }
         item
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::format_ident;
+
+    use super::*;
+
+    /// An `impl` of more methods than one print takes, written in slices after its
+    /// struct, is the text of the two printed whole: with long `cfg` attributes that wrap,
+    /// methods with docs, with signatures that wrap and without a body.
+    #[test]
+    fn methods_printed_in_slices_are_the_whole_impl() {
+        let features: Vec<String> = (0..12).map(|i| format!("area-number-{i}")).collect();
+        let gate: syn::Attribute = syn::parse_quote!(#[cfg(any(#(feature = #features),*))]);
+        let structure: syn::Item = syn::parse_quote! {
+            #gate
+            /// A builder.
+            pub struct LongNamedRequestBuilder {
+                client: runtime::Client,
+            }
+        };
+        let imp: syn::ItemImpl = syn::parse_quote! {
+            #gate
+            impl LongNamedRequestBuilder {}
+        };
+        let methods = (0..METHODS_PER_PRINT * 2 + 3).map(|i| -> ImplItem {
+            let name = format_ident!("method_number_{i}");
+            let arg = format_ident!("{}", "argument_with_a_long_name_".repeat(i % 4 + 1));
+            match i % 3 {
+                0 => syn::parse_quote! {
+                    /// Reads it.
+                    ///
+                    /// HTTP: `GET /things/{id}`
+                    pub fn #name(&self, #arg: &str) -> Request<models::Thing> {
+                        Request::json(&self.client, Method::GET, self.path.clone())
+                    }
+                },
+                1 => syn::parse_quote! {
+                    #[cfg(feature = "other")]
+                    pub fn #name(&self) {}
+                },
+                _ => syn::parse_quote! {
+                    pub fn #name(&self, #arg: impl AsRef<str>, second: u32) -> ThingRequestBuilder {
+                        ThingRequestBuilder { client: self.client.clone(), path: self.path.clone().segment("x") }
+                    }
+                },
+            }
+        });
+        let mut whole_code = Code::from(structure.clone());
+        whole_code.push(syn::Item::Impl(syn::ItemImpl {
+            items: methods.clone().collect(),
+            ..imp.clone()
+        }));
+        let mut whole = String::new();
+        push_formatted(&mut whole, &format_part(whole_code, "test.rs").unwrap()).unwrap();
+        let mut sliced = String::new();
+        push_formatted(
+            &mut sliced,
+            &format_part(Code::from(structure), "test.rs").unwrap(),
+        )
+        .unwrap();
+        write_impl_in_slices(&mut sliced, imp, methods, "test.rs").unwrap();
+        assert!(whole.contains("    pub fn method_number_130("), "{whole}");
+        assert_eq!(sliced, whole);
     }
 }

@@ -228,15 +228,39 @@ pub(crate) fn stream_parts<T>(
     make: impl Fn(&T) -> Code,
     what: &str,
 ) -> Result<()> {
+    let write = |item: &T, sink: &mut dyn TextSink| push_part(sink, &print_part(make(item), what)?);
+    stream_written(sink, info, head, items, write, what)
+}
+
+/// [`stream_parts`] for items that write themselves, each as parts after a blank line
+/// ([`push_formatted`]), so one item can be printed in pieces.
+pub(crate) fn stream_written<T>(
+    sink: &mut dyn TextSink,
+    info: &CrateInfo,
+    head: Code,
+    items: &[T],
+    write: impl Fn(&T, &mut dyn TextSink) -> Result<()>,
+    what: &str,
+) -> Result<()> {
     sink.push(&header(info))?;
     push_part(sink, &print_part(head, what)?)?;
     // The items' doc lines are written as each item is printed (`emit::doc_lines`).
     super::doc_lines::deferred(what, || {
         for item in items {
-            push_part(sink, &print_part(make(item), what)?)?;
+            write(item, sink)?;
         }
         Ok(())
     })
+}
+
+/// Appends a part that [`format_part`] formatted: after a blank line, as [`stream_parts`]
+/// writes its parts.
+pub(crate) fn push_formatted(sink: &mut dyn TextSink, text: &str) -> Result<()> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    sink.push("\n")?;
+    sink.push(text)
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one that ends

@@ -23,7 +23,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub(crate) use docs::sanitize;
-pub(crate) use format::{format_part, stream_parts, Code};
+pub(crate) use format::{format_part, push_formatted, stream_parts, stream_written, Code};
 
 use crate::error::Result;
 use crate::model::{TypeId, TypeKind};

@@ -448,18 +448,25 @@ pub(super) fn link_annotations<'m>(model: &'m Model, link: &Via) -> Option<&'m A
             .flat_map(|c| c.entity_sets.iter().chain(&c.singletons))
             .find(|s| &s.name == name)
             .map(|s| &s.annotations),
-        Via::Member { owner, name } => model
-            .all_navigations(*owner)
-            .into_iter()
-            .find(|(_, n)| &n.name == name)
-            .map(|(_, n)| &n.annotations)
-            .or_else(|| {
-                model
-                    .all_properties(*owner)
-                    .into_iter()
-                    .find(|(_, p)| &p.name == name)
-                    .map(|(_, p)| &p.annotations)
-            }),
+        Via::Member { owner, name } => {
+            // The declaration `all_navigations` (else `all_properties`) keeps: the last of
+            // that name, from the most derived type up, without listing every member.
+            let lineage = model.lineage(*owner);
+            let structs = || {
+                lineage
+                    .iter()
+                    .rev()
+                    .filter_map(|t| model.ty(*t).structured())
+            };
+            structs()
+                .find_map(|s| s.navigations.iter().rev().find(|n| &n.name == name))
+                .map(|n| &n.annotations)
+                .or_else(|| {
+                    structs()
+                        .find_map(|s| s.properties.iter().rev().find(|p| &p.name == name))
+                        .map(|p| &p.annotations)
+                })
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub use types::RustType;
 use crate::model::{Model, Property, TypeId, TypeKind, TypeRef};
 use crate::runtime_items;
 use crate::select::Selection;
-use naming::{assign, assign_wanted, module_name, Case};
+use naming::{assign, assign_each, assign_wanted, module_name, Case, Conversions};
 
 /// Field name reserved in every struct for undeclared properties and annotations.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
@@ -193,7 +193,15 @@ impl<'m> Plan<'m> {
             .position(|m| m.namespace == primary_ns)
             .unwrap_or(0);
 
-        let polymorphic = polymorphic_bases(model, selection);
+        // Each struct's members, inherited first, found once: the polymorphic bases, the
+        // by-value cycles and the fields all read them.
+        let members: Vec<(TypeId, Members<'m>)> = selection
+            .types
+            .iter()
+            .filter(|id| model.ty(**id).structured().is_some())
+            .map(|&id| (id, Members::of(model, selection, id)))
+            .collect();
+        let polymorphic = polymorphic_bases(model, selection, &members);
 
         // Type names, per module; then the companions structured types claim (field types
         // first: they win a collision)
@@ -250,15 +258,14 @@ impl<'m> Plan<'m> {
             .map(|(base, derived)| (*base, any_names(model, &modules, &names, *base, derived)))
             .collect();
 
-        let boxed_edges = by_value_cycles(model, selection);
-        let mut fields = HashMap::new();
+        let boxed_edges = by_value_cycles(model, selection, &members);
+        let mut fields = HashMap::with_capacity(members.len());
+        fields.extend(plan_all_fields(members, &boxed_edges));
+        let mut conversions = Conversions::default();
         let mut variants = HashMap::new();
         for &id in &selection.types {
             match &model.ty(id).kind {
-                TypeKind::Entity(_) | TypeKind::Complex(_) => {
-                    let shallow = selection.shallow.contains(&id);
-                    fields.insert(id, plan_fields(model, id, &boxed_edges, shallow));
-                }
+                TypeKind::Entity(_) | TypeKind::Complex(_) => {}
                 TypeKind::Enum(e) => {
                     let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
                     let (case, reserved): (Case, &[&str]) = if e.is_flags {
@@ -266,16 +273,17 @@ impl<'m> Plan<'m> {
                     } else {
                         (Case::Variant, &[UNKNOWN_VARIANT])
                     };
-                    let assigned = assign(&wire, case, reserved);
+                    let assigned = assign_each(&wire, case, reserved, &mut conversions);
                     let list = e
                         .members
                         .iter()
+                        .zip(assigned)
                         .enumerate()
-                        .map(|(i, m)| VariantPlan {
+                        .map(|(i, (m, named))| VariantPlan {
                             wire: m.name.as_str(),
-                            ident: assigned[&m.name].ident.clone(),
+                            ident: named.ident,
                             value: m.value,
-                            collided_with: assigned[&m.name].collided_with.clone(),
+                            collided_with: named.collided_with,
                             member: i,
                         })
                         .collect();
@@ -330,43 +338,47 @@ fn any_names(
 ) -> AnyNames {
     let base_name = &names[&base];
     let base_method = format!("as_{}", naming::snake(&base_name.ident));
-    let key = |id: TypeId| model.ty(id).qualified_name();
+    // Keyed by qualified name (made once per type: the largest base has over a thousand).
+    let keys: Vec<String> = derived
+        .iter()
+        .map(|&id| model.ty(id).qualified_name())
+        .collect();
     let wanted_variants = derived
         .iter()
-        .map(|&id| {
+        .zip(&keys)
+        .map(|(&id, key)| {
             let n = &names[&id];
             let variant = if n.module == base_name.module {
                 n.ident.clone()
             } else {
                 naming::type_name(&format!("{}_{}", modules[n.module].ident, n.ident))
             };
-            (key(id), variant)
+            (key.clone(), variant)
         })
         .collect();
-    let variants = assign_wanted(wanted_variants, Case::Variant, &[base_name.ident.as_str()]);
-    let wanted_methods = derived
+    let mut variants = assign_wanted(wanted_variants, Case::Variant, &[base_name.ident.as_str()]);
+    let variants: Vec<String> = keys
         .iter()
-        .map(|&id| {
-            (
-                key(id),
-                format!("as_{}", naming::snake(&variants[&key(id)].ident)),
-            )
-        })
+        .map(|key| variants.remove(key).expect("every key is assigned").ident)
         .collect();
-    let methods = assign_wanted(
+    let wanted_methods = keys
+        .iter()
+        .zip(&variants)
+        .map(|(key, variant)| (key.clone(), format!("as_{}", naming::snake(variant))))
+        .collect();
+    let mut methods = assign_wanted(
         wanted_methods,
         Case::Snake,
         &[base_method.as_str(), "odata_type"],
     );
     AnyNames {
         base_method,
-        variants: derived
-            .iter()
-            .map(|&id| {
-                (
-                    variants[&key(id)].ident.clone(),
-                    methods[&key(id)].ident.clone(),
-                )
+        variants: variants
+            .into_iter()
+            .zip(&keys)
+            .map(|(variant, key)| {
+                let method = methods.remove(key).expect("every key is assigned").ident;
+                (variant, method)
             })
             .collect(),
     }
@@ -374,25 +386,15 @@ fn any_names(
 
 /// Bases whose values can be derived types: referenced structured types with selected,
 /// non-abstract derived types (transitively).
-fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, Vec<TypeId>> {
+fn polymorphic_bases(
+    model: &Model,
+    selection: &Selection,
+    members: &[(TypeId, Members<'_>)],
+) -> BTreeMap<TypeId, Vec<TypeId>> {
     let mut referenced: BTreeSet<TypeId> = BTreeSet::new();
-    for &id in &selection.types {
-        if model.ty(id).structured().is_some() {
-            referenced.extend(
-                model
-                    .all_properties(id)
-                    .iter()
-                    .filter_map(|(_, p)| p.ty.type_id()),
-            );
-            if !selection.shallow.contains(&id) {
-                referenced.extend(
-                    model
-                        .all_navigations(id)
-                        .iter()
-                        .filter_map(|(_, n)| n.ty.type_id()),
-                );
-            }
-        }
+    for (_, m) in members {
+        referenced.extend(m.properties.iter().filter_map(|(_, p)| p.ty.type_id()));
+        referenced.extend(m.navigations.iter().filter_map(|(_, n)| n.ty.type_id()));
     }
     for &op in &selection.operations {
         let o = &model.operations[op.0];
@@ -418,7 +420,9 @@ fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, V
             }
         }
         if !derived.is_empty() {
-            derived.sort_by_key(|d| model.ty(*d).qualified_name());
+            // By qualified name, compared in place (a `String` made per comparison cost
+            // 33M instructions on Graph).
+            derived.sort_by(|a, b| qualified_order(model, *a, *b));
             derived.dedup();
             out.insert(base, derived);
         }
@@ -426,72 +430,145 @@ fn polymorphic_bases(model: &Model, selection: &Selection) -> BTreeMap<TypeId, V
     out
 }
 
-/// The fields of a struct: its properties and navigations, inherited first. A shallowly
-/// selected type has no navigation fields (their targets are not selected; an expanded
-/// navigation is kept in `additional_properties`).
-fn plan_fields<'m>(
-    model: &'m Model,
-    id: TypeId,
+/// The fields of every struct of `members`. Planning runs on the main thread before any
+/// file is written, so with more than one core the structs are planned in two halves on
+/// two threads (each struct's fields depend only on its members, so the halves agree with
+/// one pass; each half keeps its own conversions).
+fn plan_all_fields<'m>(
+    mut members: Vec<(TypeId, Members<'m>)>,
     boxed_edges: &BTreeSet<(TypeId, TypeId)>,
-    shallow: bool,
-) -> Vec<FieldPlan<'m>> {
-    let props = model.all_properties(id);
-    let navs = if shallow {
-        Vec::new()
-    } else {
-        model.all_navigations(id)
+) -> Vec<(TypeId, Vec<FieldPlan<'m>>)> {
+    let plan = |members: Vec<(TypeId, Members<'m>)>| {
+        let mut conversions = Conversions::default();
+        members
+            .into_iter()
+            .map(|(id, m)| (id, plan_fields(id, m, boxed_edges, &mut conversions)))
+            .collect::<Vec<_>>()
     };
-    let wire: Vec<&str> = props
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // A small model is not worth a thread.
+    if cores < 2 || members.len() < 256 {
+        return plan(members);
+    }
+    // Taken by the thread, or here when no thread could be started.
+    let second = std::sync::Mutex::new(Some(members.split_off(members.len() / 2)));
+    let take = || {
+        second
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
+    };
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new().spawn_scoped(scope, || plan(take()));
+        let mut first = plan(members);
+        match other.map(|handle| handle.join()) {
+            Ok(Ok(planned)) => first.extend(planned),
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => first.extend(plan(take())),
+        }
+        first
+    })
+}
+
+/// `a` and `b` in the byte order of their qualified names (`namespace.name`), without
+/// making the names.
+fn qualified_order(model: &Model, a: TypeId, b: TypeId) -> std::cmp::Ordering {
+    let bytes = |id: TypeId| {
+        let t = model.ty(id);
+        t.namespace
+            .bytes()
+            .chain(std::iter::once(b'.'))
+            .chain(t.name.bytes())
+    };
+    bytes(a).cmp(bytes(b))
+}
+
+/// The members of a selected struct, inherited first: its properties, and its navigations
+/// unless it is selected shallowly (their targets are not selected; an expanded navigation
+/// is kept in `additional_properties`).
+struct Members<'m> {
+    properties: Vec<(TypeId, &'m Property)>,
+    navigations: Vec<(TypeId, &'m crate::model::Navigation)>,
+}
+
+impl<'m> Members<'m> {
+    fn of(model: &'m Model, selection: &Selection, id: TypeId) -> Members<'m> {
+        Members {
+            properties: model.all_properties(id),
+            navigations: if selection.shallow.contains(&id) {
+                Vec::new()
+            } else {
+                model.all_navigations(id)
+            },
+        }
+    }
+}
+
+/// The fields of struct `id`: its properties and navigations ([`Members`]), inherited
+/// first.
+fn plan_fields<'m>(
+    id: TypeId,
+    members: Members<'m>,
+    boxed_edges: &BTreeSet<(TypeId, TypeId)>,
+    conversions: &mut Conversions<'m>,
+) -> Vec<FieldPlan<'m>> {
+    let Members {
+        properties,
+        navigations,
+    } = members;
+    let wire: Vec<&'m str> = properties
         .iter()
         .map(|(_, p)| p.name.as_str())
-        .chain(navs.iter().map(|(_, n)| n.name.as_str()))
+        .chain(navigations.iter().map(|(_, n)| n.name.as_str()))
         .collect();
-    let idents = assign(&wire, Case::Snake, &[ADDITIONAL_PROPERTIES]);
+    let idents = assign_each(&wire, Case::Snake, &[ADDITIONAL_PROPERTIES], conversions);
     // Constants of the field type, beside its `ALL`.
-    let variants = assign(&wire, Case::Variant, &["ALL"]);
-    let mut out = Vec::with_capacity(props.len() + navs.len());
-    let mut push = |declared_in: TypeId, name: &'m str, ty: &TypeRef, kind: FieldKind<'m>| {
-        let boxed = !ty.collection && ty.type_id().is_some_and(|t| boxed_edges.contains(&(id, t)));
-        out.push(FieldPlan {
-            wire: name,
-            ident: idents[name].ident.clone(),
-            collided_with: idents[name].collided_with.clone(),
-            variant: variants[name].ident.clone(),
-            declared_in,
-            kind,
-            ty: ty.clone(),
-            boxed,
-        });
-    };
-    for (owner, p) in props {
-        push(owner, &p.name, &p.ty, FieldKind::Property(p));
-    }
-    for (owner, n) in navs {
-        push(owner, &n.name, &n.ty, FieldKind::Navigation(n));
-    }
-    out
+    let variants = assign_each(&wire, Case::Variant, &["ALL"], conversions);
+    let kinds = properties
+        .into_iter()
+        .map(|(owner, p)| (owner, &p.ty, FieldKind::Property(p)))
+        .chain(
+            navigations
+                .into_iter()
+                .map(|(owner, n)| (owner, &n.ty, FieldKind::Navigation(n))),
+        );
+    wire.iter()
+        .zip(idents.into_iter().zip(variants))
+        .zip(kinds)
+        .map(|((wire, (named, variant)), (declared_in, ty, kind))| {
+            let boxed =
+                !ty.collection && ty.type_id().is_some_and(|t| boxed_edges.contains(&(id, t)));
+            FieldPlan {
+                wire,
+                ident: named.ident,
+                collided_with: named.collided_with,
+                variant: variant.ident,
+                declared_in,
+                kind,
+                ty: ty.clone(),
+                boxed,
+            }
+        })
+        .collect()
 }
 
 /// Edges `(struct, field type)` that must be boxed: single-valued structured fields whose
 /// target can reach the struct again through single-valued fields (same strongly connected
 /// component). Collections already add indirection.
-fn by_value_cycles(model: &Model, selection: &Selection) -> BTreeSet<(TypeId, TypeId)> {
+fn by_value_cycles(
+    model: &Model,
+    selection: &Selection,
+    members: &[(TypeId, Members<'_>)],
+) -> BTreeSet<(TypeId, TypeId)> {
     let mut edges: BTreeMap<TypeId, BTreeSet<TypeId>> = BTreeMap::new();
-    for &id in &selection.types {
-        if model.ty(id).structured().is_none() {
-            continue;
-        }
-        let targets = edges.entry(id).or_default();
-        let navigations = if selection.shallow.contains(&id) {
-            Vec::new()
-        } else {
-            model.all_navigations(id)
-        };
-        let singles = model
-            .all_properties(id)
-            .into_iter()
-            .map(|(_, p)| p.ty.clone())
-            .chain(navigations.into_iter().map(|(_, n)| n.ty.clone()));
+    for (id, m) in members {
+        let targets = edges.entry(*id).or_default();
+        let singles = m
+            .properties
+            .iter()
+            .map(|(_, p)| &p.ty)
+            .chain(m.navigations.iter().map(|(_, n)| &n.ty));
         for ty in singles {
             if let (false, Some(t)) = (ty.collection, ty.type_id()) {
                 if model.ty(t).structured().is_some() && selection.types.contains(&t) {
