@@ -66,7 +66,7 @@ fn type_label(plan: &Plan, r: &TypeRef) -> String {
         Target::Type(id) => plan.model.ty(*id).qualified_name(),
     };
     if r.collection {
-        format!("Collection({inner})")
+        ["Collection(", &inner, ")"].concat()
     } else {
         inner
     }
@@ -75,7 +75,7 @@ fn type_label(plan: &Plan, r: &TypeRef) -> String {
 fn field_doc(plan: &Plan, id: TypeId, f: &FieldPlan) -> Vec<Attribute> {
     let (annotations, what) = match f.kind {
         FieldKind::Property(p) => {
-            let mut facts = vec![format!("`{}`", type_label(plan, &f.ty))];
+            let mut facts = vec![["`", &type_label(plan, &f.ty), "`"].concat()];
             if !p.nullable {
                 facts.push("not nullable".into());
             }
@@ -87,30 +87,37 @@ fn field_doc(plan: &Plan, id: TypeId, f: &FieldPlan) -> Vec<Attribute> {
             }
             (
                 &p.annotations,
-                format!("Property `{}`: {}.", f.wire, facts.join(", ")),
+                ["Property `", f.wire, "`: ", &facts.join(", "), "."].concat(),
             )
         }
         FieldKind::Navigation(n) => {
-            let mut facts = vec![format!("`{}`", type_label(plan, &f.ty))];
+            let mut facts = vec![["`", &type_label(plan, &f.ty), "`"].concat()];
             if n.contains_target {
                 facts.push("contained".into());
             }
             (
                 &n.annotations,
-                format!(
-                    "Navigation property `{}`: {}; present when expanded (`$expand`).",
+                [
+                    "Navigation property `",
                     f.wire,
-                    facts.join(", ")
-                ),
+                    "`: ",
+                    &facts.join(", "),
+                    "; present when expanded (`$expand`).",
+                ]
+                .concat(),
             )
         }
     };
     let mut extra = vec![what];
     if f.declared_in != id {
-        extra.push(format!(
-            "Inherited from `{}`.",
-            plan.model.ty(f.declared_in).qualified_name()
-        ));
+        extra.push(
+            [
+                "Inherited from `",
+                &plan.model.ty(f.declared_in).qualified_name(),
+                "`.",
+            ]
+            .concat(),
+        );
     }
     if let Some(plain) = &f.collided_with {
         extra.push(format!(
@@ -148,20 +155,14 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
     let types = RustType::new(plan, module);
     let fields = &plan.fields[&id];
 
-    let mut facts = vec![format!(
-        "CSDL {} `{}`",
-        if ty.is_entity() {
-            "entity type"
-        } else {
-            "complex type"
-        },
-        ty.qualified_name()
-    )];
+    let kind = if ty.is_entity() {
+        "CSDL entity type `"
+    } else {
+        "CSDL complex type `"
+    };
+    let mut facts = vec![[kind, &ty.qualified_name(), "`"].concat()];
     if let Some(base) = s.base {
-        facts.push(format!(
-            "base type `{}`",
-            plan.model.ty(base).qualified_name()
-        ));
+        facts.push(["base type `", &plan.model.ty(base).qualified_name(), "`"].concat());
     }
     if s.is_abstract {
         facts.push("abstract".into());
@@ -175,10 +176,10 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
     if ty.is_entity() {
         let key = plan.model.key_of(id);
         if !key.is_empty() {
-            facts.push(format!("key `{}`", key.join(", ")));
+            facts.push(["key `", &key.join(", "), "`"].concat());
         }
     }
-    let mut extra = vec![format!("{}.", facts.join("; "))];
+    let mut extra = vec![[&facts.join("; "), "."].concat()];
     if let Some(plain) = &name.collided_with {
         extra.push(format!(
             "Named `{}` because `{plain}` is taken by another type of this namespace.",
@@ -215,7 +216,7 @@ fn one_struct(plan: &Plan, module: usize, id: TypeId) -> Code {
             cfg,
         })
         .collect();
-    let odata_type = format!("#{}", ty.qualified_name());
+    let odata_type = ["#", &ty.qualified_name()].concat();
     let field_enum = if fields.is_empty() {
         Code::default()
     } else {
@@ -358,7 +359,7 @@ fn any_enum(plan: &Plan, module: usize, base: TypeId, part: AnyPart) -> Code {
                 Some(boxed(&syntax::path([base_ident.clone()]))),
             );
             let derived_variants = derived.iter().enumerate().map(|(i, &d)| {
-                let doc = format!(" `{}`", plan.model.ty(d).qualified_name());
+                let doc = [" `", &plan.model.ty(d).qualified_name(), "`"].concat();
                 let attrs = with_cfg(i, Some(syntax::doc(&doc)));
                 syntax::variant(attrs, variants[i].clone(), Some(boxed(&paths[i])))
             });
@@ -672,7 +673,7 @@ fn field_constants(
         .iter()
         .map(|f| {
             syntax::assoc_const(
-                vec![syntax::doc(&format!(" `{}`", f.wire))],
+                vec![syntax::doc(&[" `", f.wire, "`"].concat())],
                 syntax::public(),
                 format_ident!("{}", f.variant),
                 field_type(),

@@ -131,7 +131,11 @@ fn term_is(term: &str, vocabulary: &str, name: &str) -> bool {
     let Some(rest) = term.strip_suffix(name).and_then(|t| t.strip_suffix('.')) else {
         return false;
     };
-    rest == vocabulary || rest == format!("Org.OData.{vocabulary}.V1")
+    rest == vocabulary
+        || rest
+            .strip_prefix("Org.OData.")
+            .and_then(|r| r.strip_suffix(".V1"))
+            == Some(vocabulary)
 }
 
 impl Annotations {

@@ -91,12 +91,34 @@ impl Primitive {
 
     /// The CSDL spelling, `Edm.` included.
     pub fn edm_name(&self) -> String {
-        let s = match self {
-            Primitive::Spatial(s) | Primitive::Abstract(s) => return format!("Edm.{s}"),
-            other => format!("{other:?}"),
+        let name = match self {
+            Primitive::Spatial(s) | Primitive::Abstract(s) => s.as_str(),
+            Primitive::String => "String",
+            Primitive::Boolean => "Boolean",
+            Primitive::Byte => "Byte",
+            Primitive::SByte => "SByte",
+            Primitive::Int16 => "Int16",
+            Primitive::Int32 => "Int32",
+            Primitive::Int64 => "Int64",
+            Primitive::Single => "Single",
+            Primitive::Double => "Double",
+            Primitive::Decimal => "Decimal",
+            Primitive::Guid => "Guid",
+            Primitive::Date => "Date",
+            Primitive::TimeOfDay => "TimeOfDay",
+            Primitive::DateTimeOffset => "DateTimeOffset",
+            Primitive::Duration => "Duration",
+            Primitive::Binary => "Binary",
+            Primitive::Stream => "Stream",
+            Primitive::Untyped => "Untyped",
         };
-        format!("Edm.{s}")
+        ["Edm.", name].concat()
     }
+}
+
+/// `namespace.name`.
+pub(crate) fn qualify(namespace: &str, name: &str) -> String {
+    [namespace, ".", name].concat()
 }
 
 /// What a type reference points at.
@@ -215,7 +237,7 @@ pub struct Term {
 impl Term {
     /// `namespace.name`.
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        qualify(&self.namespace, &self.name)
     }
 }
 
@@ -234,7 +256,7 @@ pub struct Type {
 impl Type {
     /// `namespace.name`.
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        qualify(&self.namespace, &self.name)
     }
 
     /// The structure of an entity or complex type.
@@ -357,7 +379,7 @@ pub struct Operation {
 impl Operation {
     /// `namespace.name`.
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.namespace, self.name)
+        qualify(&self.namespace, &self.name)
     }
 }
 
@@ -618,5 +640,47 @@ impl Model {
     /// Whether `derived` is `base` or inherits from it.
     pub fn inherits_from(&self, derived: TypeId, base: TypeId) -> bool {
         self.lineage(derived).contains(&base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_primitive_is_spelled_as_it_is_read() {
+        for name in [
+            "String",
+            "Boolean",
+            "Byte",
+            "SByte",
+            "Int16",
+            "Int32",
+            "Int64",
+            "Single",
+            "Double",
+            "Decimal",
+            "Guid",
+            "Date",
+            "TimeOfDay",
+            "DateTimeOffset",
+            "Duration",
+            "Binary",
+            "Stream",
+            "Untyped",
+            "GeographyPoint",
+            "GeometryPolygon",
+            "PrimitiveType",
+            "ModelElementPath",
+        ] {
+            let primitive = Primitive::from_edm(name).unwrap();
+            assert_eq!(primitive.edm_name(), format!("Edm.{name}"));
+        }
+    }
+
+    #[test]
+    fn qualify_joins_namespace_and_name() {
+        assert_eq!(qualify("microsoft.graph", "user"), "microsoft.graph.user");
+        assert_eq!(qualify("", "x"), ".x");
     }
 }
