@@ -128,6 +128,16 @@ pub struct AnyNames {
 impl<'m> Plan<'m> {
     /// Plans names for everything `selection` holds.
     pub fn new(model: &'m Model, selection: &'m Selection) -> Plan<'m> {
+        Plan::with_field_threads(model, selection, None)
+    }
+
+    /// [`Plan::new`], with the structs' fields planned on two threads or one as `two` says
+    /// (`None`: by the machine and the model's size); tests plan both ways.
+    fn with_field_threads(
+        model: &'m Model,
+        selection: &'m Selection,
+        two: Option<bool>,
+    ) -> Plan<'m> {
         // Modules: one per namespace that has selected types, in document order.
         let mut by_ns: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
         for &id in &selection.types {
@@ -260,7 +270,7 @@ impl<'m> Plan<'m> {
 
         let boxed_edges = by_value_cycles(model, selection, &members);
         let mut fields = HashMap::with_capacity(members.len());
-        fields.extend(plan_all_fields(members, &boxed_edges));
+        fields.extend(plan_all_fields(members, &boxed_edges, two));
         let mut conversions = Conversions::default();
         let mut variants = HashMap::new();
         for &id in &selection.types {
@@ -437,6 +447,7 @@ fn polymorphic_bases(
 fn plan_all_fields<'m>(
     mut members: Vec<(TypeId, Members<'m>)>,
     boxed_edges: &BTreeSet<(TypeId, TypeId)>,
+    two: Option<bool>,
 ) -> Vec<(TypeId, Vec<FieldPlan<'m>>)> {
     let plan = |members: Vec<(TypeId, Members<'m>)>| {
         let mut conversions = Conversions::default();
@@ -445,9 +456,12 @@ fn plan_all_fields<'m>(
             .map(|(id, m)| (id, plan_fields(id, m, boxed_edges, &mut conversions)))
             .collect::<Vec<_>>()
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // A small model is not worth a thread.
-    if cores < 2 || members.len() < 256 {
+    let two = two.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // A small model is not worth a thread.
+        cores >= 2 && members.len() >= 256
+    });
+    if !two {
         return plan(members);
     }
     // Taken by the thread, or here when no thread could be started.
@@ -656,4 +670,84 @@ fn strongly_connected(edges: &BTreeMap<TypeId, BTreeSet<TypeId>>) -> HashMap<Typ
         }
     }
     component
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::Plan;
+    use crate::Generator;
+
+    /// A model of 300 structs: chains of derived types, properties whose names collide once
+    /// converted (`Value`, `value`, `VALUE`), by-value cycles (each type holds the next, the
+    /// last the first) and navigations.
+    fn many_structs() -> String {
+        let mut types = String::new();
+        for i in 0..300 {
+            let next = (i + 1) % 300;
+            // A chain's first type declares `type` (a keyword), the others inherit it.
+            let (base, keyword) = if i % 10 == 0 {
+                (
+                    String::new(),
+                    format!(r#"<Property Name="type" Type="Collection(Many.Ns.t{next})"/>"#),
+                )
+            } else {
+                (format!(" BaseType=\"Many.Ns.t{}\"", i - 1), String::new())
+            };
+            let _ = write!(
+                types,
+                r#"<ComplexType Name="t{i}"{base}>
+                  <Property Name="Value{i}" Type="Edm.String"/>
+                  <Property Name="value{i}" Type="Edm.Int32"/>
+                  <Property Name="VALUE{i}" Type="Edm.Boolean"/>
+                  <Property Name="next{i}" Type="Many.Ns.t{next}"/>
+                  {keyword}
+                </ComplexType>
+                <EntityType Name="e{i}">
+                  <Key><PropertyRef Name="id"/></Key>
+                  <Property Name="id" Type="Edm.String" Nullable="false"/>
+                  <Property Name="shape" Type="Many.Ns.t{i}"/>
+                  <NavigationProperty Name="other" Type="Many.Ns.e{next}"/>
+                </EntityType>"#
+            );
+        }
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="Many.Ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      {types}
+      <EntityContainer Name="Service"><EntitySet Name="es" EntityType="Many.Ns.e0"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+        )
+    }
+
+    /// The structs' fields planned in two halves on two threads are the fields planned in
+    /// one pass.
+    #[test]
+    fn fields_on_two_threads_are_the_fields_of_one() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let input = dir.path().join("many.xml");
+        std::fs::write(&input, many_structs()).expect("writes the input");
+        let selected = Generator::new(&input).all(true).front().expect("reads");
+        let fields = |two| {
+            let plan = Plan::with_field_threads(&selected.model, &selected.selection, Some(two));
+            let mut fields: Vec<_> = plan.fields.iter().collect();
+            fields.sort_by_key(|(id, _)| **id);
+            assert_eq!(fields.len(), 600);
+            format!("{fields:?}")
+        };
+        let one = fields(false);
+        for planned in ["ident: \"value0_2\"", "boxed: true", "ident: \"type\""] {
+            assert!(one.contains(planned), "{planned} is not in the plan");
+        }
+        assert!(
+            fields(true) == one,
+            "two threads plan other fields than one"
+        );
+    }
 }
