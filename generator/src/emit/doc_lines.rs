@@ -236,8 +236,10 @@ fn replace_marks(
     sink.push(&printed[copied..])
 }
 
-/// `printed` with every mark replaced by its line ([`write_resolved`]).
-pub(crate) fn resolve(printed: String) -> Result<String> {
+/// `printed` with every mark replaced by its line ([`write_resolved`]): the tests' view of
+/// what `write_spaced` writes.
+#[cfg(test)]
+fn resolve(printed: String) -> Result<String> {
     if memchr::memchr(MARK as u8, printed.as_bytes()).is_none() {
         return Ok(printed);
     }

@@ -159,12 +159,6 @@ fn print_part(code: Code, what: &str) -> Result<String> {
     Ok(text)
 }
 
-/// prettyplease's text of `file`, with the doc lines deferred while it was built put in
-/// place (`emit::doc_lines`), for text that is not written through [`write_spaced`].
-pub(crate) fn unparse(file: &syn::File) -> Result<String> {
-    super::doc_lines::resolve(prettyplease::unparse(file))
-}
-
 /// Parses emitted tokens; a failure is a bug of the emitter of `what`.
 fn parse(tokens: TokenStream, what: &str) -> Result<syn::File> {
     syn::parse2(tokens).map_err(|e| {

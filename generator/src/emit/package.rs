@@ -99,7 +99,7 @@ fn example(tokens: TokenStream) -> Result<String> {
             format!("internal error: the README example does not parse: {e}"),
         )
     })?;
-    super::format::unparse(&file)
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The first line of every generated README: an HTML comment, so the maintainer's note
