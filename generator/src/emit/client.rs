@@ -569,14 +569,10 @@ impl Renderer<'_, '_> {
     /// hard break at the same indentation), so the `impl` printed in slices is the same
     /// text, which `methods_printed_in_slices_are_the_whole_impl` checks.
     fn write_builder(&self, sink: &mut dyn TextSink, index: usize, what: &str) -> Result<()> {
-        let (mut code, imp, methods) = self.builder_parts(index);
         if self.cp.methods[index].len() <= METHODS_PER_PRINT {
-            code.push(syn::Item::Impl(syn::ItemImpl {
-                items: methods.map(ImplItem::Fn).collect(),
-                ..imp
-            }));
-            return push_formatted(sink, &format_part(code, what)?);
+            return push_formatted(sink, &format_part(self.builder(index), what)?);
         }
+        let (code, imp, methods) = self.builder_parts(index);
         push_formatted(sink, &format_part(code, what)?)?;
         write_impl_in_slices(sink, imp, methods.map(ImplItem::Fn), what)
     }
