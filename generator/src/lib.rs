@@ -122,6 +122,8 @@ pub struct Generator {
     license: Option<String>,
     /// [`Generator::area_features`].
     area_features: bool,
+    /// [`Generator::split_models`].
+    split_models: Option<std::num::NonZeroUsize>,
 }
 
 /// What a generation run produced.
@@ -395,6 +397,7 @@ impl Generator {
             graph_fixes: true,
             license: None,
             area_features: false,
+            split_models: None,
         }
     }
 
@@ -404,6 +407,18 @@ impl Generator {
     /// ([`Generator::generate_module`]) always get everything.
     pub fn area_features(mut self, on: bool) -> Self {
         self.area_features = on;
+        self
+    }
+
+    /// Splits the models crate into part crates, at most `parts_per_layer` of them
+    /// independent of each other in each layer, under `parts/part-<n>/` of the models
+    /// directory; the models crate re-exports every type at the same path. Cargo checks
+    /// independent parts at the same time and no rustc holds all the models, which is
+    /// what makes a large service's models (all of Graph) cheap to compile; for small
+    /// ones one crate is cheaper. How items are assigned: `plan::parts`. One crate by
+    /// default, and always for build scripts ([`Generator::generate_module`]).
+    pub fn split_models(mut self, parts_per_layer: std::num::NonZeroUsize) -> Self {
+        self.split_models = Some(parts_per_layer);
         self
     }
 
@@ -949,6 +964,9 @@ impl Generator {
             let mut plan = plan::Plan::new(&model, &selection);
             if self.area_features {
                 plan.plan_features();
+            }
+            if let Some(n) = self.split_models {
+                plan.plan_parts(n.get());
             }
             plan.permissions = permissions;
             plan

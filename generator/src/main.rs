@@ -224,6 +224,11 @@ enum Command {
         /// user compiles only the areas they enable.
         #[arg(long)]
         area_features: bool,
+        /// Split the models crate into part crates (under `parts/` of --out), at most N of
+        /// them side by side in each layer, so cargo checks them in parallel and no rustc
+        /// holds all the models: for large metadata, N the cores its users build on.
+        #[arg(long, value_name = "N")]
+        split_models: Option<std::num::NonZeroUsize>,
         /// Replace --out and --client-out even when they hold files that csdl-codegen did
         /// not write; those files are deleted.
         #[arg(long, conflicts_with = "check")]
@@ -392,6 +397,7 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             client_crate_name,
             license,
             area_features,
+            split_models,
             force,
             check,
         } => {
@@ -406,6 +412,9 @@ fn run(command: Command, verbosity: Verbosity) -> csdl_codegen::Result<()> {
             let mut g = generator(&input, &selecting)
                 .area_features(area_features)
                 .command(regenerate_command());
+            if let Some(n) = split_models {
+                g = g.split_models(n);
+            }
             if let Some(name) = &crate_name {
                 g = g.crate_name(name);
             }

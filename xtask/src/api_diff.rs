@@ -8,10 +8,12 @@ use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::ToTokens;
 
 /// The public surface of the Rust files under `dir/src` (and the files given in memory).
+/// The part crates of a split models crate (`parts/<part>/src/`) count as its own files:
+/// it re-exports all of them at the same paths.
 pub fn surface_of_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (path, text) in files {
-        if !path.ends_with(".rs") || !path.starts_with("src/") {
+        if !path.ends_with(".rs") || !(path.starts_with("src/") || in_a_part(path)) {
             continue;
         }
         let Ok(tokens) = text.parse::<proc_macro2::TokenStream>() else {
@@ -77,10 +79,17 @@ fn without_bodies(tokens: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// Whether `path` is a source file of a part crate (`parts/<part>/src/...`).
+fn in_a_part(path: &str) -> bool {
+    path.strip_prefix("parts/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(_, rest)| rest.starts_with("src/"))
+}
+
 /// The public surface of the crate at `dir` as it is on disk.
 pub fn surface_of_dir(dir: &Path) -> BTreeSet<String> {
     let mut files = Vec::new();
-    let mut stack = vec![dir.join("src")];
+    let mut stack = vec![dir.join("src"), dir.join("parts")];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
@@ -245,5 +254,35 @@ mod tests {
         let (lines, bump) = report(&new, &old);
         assert_eq!(lines, ["- field A.z: Option<i64>"]);
         assert!(bump.starts_with("breaking"));
+    }
+
+    /// Moving the types into part crates (which the crate re-exports) changes no API; files
+    /// elsewhere (a part's manifest, another directory) are not read.
+    #[test]
+    fn part_crates_are_the_crates_surface() {
+        let whole = surface_of_files(
+            [(
+                "src/ns/types.rs",
+                "pub struct A { pub x: Option<String> } pub struct B {}",
+            )]
+            .into_iter(),
+        );
+        let split = surface_of_files(
+            [
+                (
+                    "src/ns/mod.rs",
+                    "pub use part_1::ns::*; pub use part_2::ns::*;",
+                ),
+                (
+                    "parts/part-1/src/ns/types.rs",
+                    "pub struct A { pub x: Option<String> }",
+                ),
+                ("parts/part-2/src/ns/types.rs", "pub struct B {}"),
+                ("parts/src/stray.rs", "pub struct C {}"),
+                ("other/part-3/src/stray.rs", "pub struct D {}"),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(report(&whole, &split).0, Vec::<String>::new());
     }
 }

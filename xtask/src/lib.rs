@@ -38,7 +38,15 @@ pub struct Job {
     pub client: Option<(String, PathBuf, String)>,
     /// One Cargo feature per area ([`Generator::area_features`]): the whole-Graph SDKs.
     pub area_features: bool,
+    /// Models in part crates, at most this many side by side per layer
+    /// ([`Generator::split_models`]): the whole-Graph SDKs.
+    pub split_models: Option<std::num::NonZeroUsize>,
 }
+
+/// How many model parts of a whole-Graph SDK cargo may check side by side: on the 2-core CI
+/// machine four are as fast as two (BENCHMARKS.md, "Models in part crates"), and on a
+/// machine with more cores they are faster.
+pub const SDK_PARTS_PER_LAYER: usize = 4;
 
 /// The project's documentation of the synchronization surface, for both sync crates.
 pub const SYNC_DOCS: &str = "specs/docs/synchronization.toml";
@@ -131,6 +139,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "https://graph.microsoft.com/v1.0".into(),
             )),
             area_features: false,
+            split_models: None,
         },
         Job {
             snapshot: "graph.beta-usnat.2026-08-05",
@@ -150,6 +159,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "https://graph.microsoft.com/beta".into(),
             )),
             area_features: false,
+            split_models: None,
         },
         // A second Graph area, to show the client emitter is not tied to synchronization.
         Job {
@@ -169,6 +179,7 @@ pub fn jobs(root: &Path) -> Vec<Job> {
                 "https://graph.microsoft.com/v1.0".into(),
             )),
             area_features: false,
+            split_models: None,
         },
         // The whole-Graph SDKs: everything the metadata declares, one feature per area.
         sdk_job(
@@ -229,7 +240,38 @@ pub fn jobs(root: &Path) -> Vec<Job> {
             readme: Vec::new(),
             client,
             area_features: false,
+            split_models: None,
         });
+        // A `<name>.split` file (holding the parts per layer) asks for the same models in
+        // part crates too, in tests/generated/<name>-split, so the fixture's tests run
+        // against both forms.
+        let split =
+            std::fs::read_to_string(root.join("tests/fixtures").join(format!("{name}.split")))
+                .ok()
+                .map(|n| {
+                    n.trim().parse().unwrap_or_else(|e| {
+                        panic!(
+                            "tests/fixtures/{name}.split must hold a count of parts above 0: {e}"
+                        )
+                    })
+                });
+        if let Some(n) = split {
+            jobs.push(Job {
+                snapshot: "fixture",
+                input: PathBuf::from("tests/fixtures").join(format!("{name}.csdl.xml")),
+                source: None,
+                crate_name: format!("fixture-{name}-split"),
+                out: PathBuf::from("tests/generated").join(format!("{name}-split")),
+                roots: None,
+                overrides: None,
+                docs: None,
+                permissions: None,
+                readme: Vec::new(),
+                client: None,
+                area_features: false,
+                split_models: Some(n),
+            });
+        }
     }
     jobs
 }
@@ -260,6 +302,7 @@ fn sdk_job(
             base_url.to_string(),
         )),
         area_features: true,
+        split_models: std::num::NonZeroUsize::new(SDK_PARTS_PER_LAYER),
     }
 }
 
@@ -300,6 +343,9 @@ pub fn generate(root: &Path, job: &Job) -> csdl_codegen::Result<Vec<(PathBuf, Ve
         _ => g.all(true),
     };
     g = g.area_features(job.area_features);
+    if let Some(n) = job.split_models {
+        g = g.split_models(n);
+    }
     if let Some(o) = &job.overrides {
         g = g.overrides(root.join(o));
     }

@@ -10,7 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 
 use csdl_codegen::{write, OutputFile, WriteMode};
-use xtask::package::{self, PUBLISHED};
+use xtask::package;
 use xtask::{api_diff, generate, jobs, parallel, workspace_root, Job};
 
 fn codegen(check: bool) -> Result<(), String> {
@@ -127,9 +127,12 @@ fn update_specs() -> Result<(), String> {
 /// published workspace dependencies locally); extra arguments are passed on
 /// (`--no-verify`, `--allow-dirty`).
 fn package(extra: &[String]) -> Result<(), String> {
+    let crates = package::published_with_parts(&workspace_root())
+        .map_err(|e| format!("cannot list the part crates: {e}"))?;
+    let names: Vec<&str> = crates.iter().map(String::as_str).collect();
     // Stale unpacked copies from an earlier run would be verified instead (see the module).
     if let Some(home) = package::cargo_home() {
-        let removed = package::forget_unpacked(&home, PUBLISHED)
+        let removed = package::forget_unpacked(&home, &names)
             .map_err(|e| format!("cannot clear {}/registry/src: {e}", home.display()))?;
         if !removed.is_empty() {
             eprintln!(
@@ -141,13 +144,13 @@ fn package(extra: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(workspace_root()).arg("package");
-    for p in PUBLISHED {
+    for p in &names {
         cmd.args(["-p", p]);
     }
     cmd.args(extra);
     let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
-        eprintln!("packaged {} crates", PUBLISHED.len());
+        eprintln!("packaged {} crates", names.len());
         Ok(())
     } else {
         Err(format!("cargo package failed ({status})"))

@@ -27,6 +27,49 @@ pub const PUBLISHED: &[&str] = &[
     "graph-sdk-beta",
 ];
 
+/// [`PUBLISHED`] with the part crates of each split models crate
+/// (`generated/<crate>/parts/<part>/`, named in their manifests) before the crate that
+/// re-exports them.
+pub fn published_with_parts(root: &Path) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for krate in PUBLISHED {
+        let parts = root.join("generated").join(krate).join("parts");
+        let mut found = Vec::new();
+        match std::fs::read_dir(&parts) {
+            Ok(entries) => {
+                for entry in entries {
+                    let manifest = entry?.path().join("Cargo.toml");
+                    let text = std::fs::read_to_string(&manifest)?;
+                    let name = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("name = \""))
+                        .and_then(|rest| rest.strip_suffix('"'))
+                        .ok_or_else(|| {
+                            std::io::Error::other(format!(
+                                "{} names no package",
+                                manifest.display()
+                            ))
+                        })?;
+                    found.push(name.to_string());
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // part-2 before part-10.
+        found.sort_by_key(|name| {
+            let number = name
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok());
+            (number, name.clone())
+        });
+        out.extend(found);
+        out.push(krate.to_string());
+    }
+    Ok(out)
+}
+
 /// Cargo's home: `$CARGO_HOME`, else `~/.cargo`.
 pub fn cargo_home() -> Option<PathBuf> {
     if let Some(home) = std::env::var_os("CARGO_HOME").filter(|h| !h.is_empty()) {
@@ -123,5 +166,38 @@ mod tests {
             forget_unpacked(&home, PUBLISHED).unwrap(),
             Vec::<PathBuf>::new()
         );
+    }
+
+    /// Part crates come from their manifests, in number order, before the crate that
+    /// re-exports them; crates without parts stay as they are.
+    #[test]
+    fn parts_are_packaged_before_their_crate() {
+        let root = std::env::temp_dir().join(format!("xtask-parts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for n in [1, 2, 10] {
+            let part = root.join(format!("generated/graph-sdk-models/parts/part-{n}"));
+            dir(&part);
+            std::fs::write(
+                part.join("Cargo.toml"),
+                format!("[package]\nname = \"graph-sdk-models-part-{n}\"\n"),
+            )
+            .unwrap();
+        }
+        let all = published_with_parts(&root).unwrap();
+        let at = |name: &str| all.iter().position(|c| c == name).unwrap();
+        assert_eq!(all.len(), PUBLISHED.len() + 3);
+        assert!(at("graph-sdk-models-part-1") < at("graph-sdk-models-part-2"));
+        assert!(at("graph-sdk-models-part-2") < at("graph-sdk-models-part-10"));
+        assert_eq!(at("graph-sdk-models-part-10") + 1, at("graph-sdk-models"));
+        std::fs::write(
+            root.join("generated/graph-sdk-models/parts/part-2/Cargo.toml"),
+            "[package]\n",
+        )
+        .unwrap();
+        assert!(
+            published_with_parts(&root).is_err(),
+            "a part without a name"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

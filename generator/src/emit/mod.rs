@@ -14,6 +14,7 @@ mod models;
 mod package;
 mod request;
 mod request_facts;
+mod split;
 mod syntax;
 
 pub use client::client_crate;
@@ -28,6 +29,7 @@ pub(crate) use format::{format_part, push_formatted, stream_parts, stream_writte
 use crate::error::Result;
 use crate::model::{TypeId, TypeKind};
 use crate::plan::naming::needs_raw;
+use crate::plan::parts::Item as PartItem;
 use crate::plan::Plan;
 use crate::runtime_items;
 use crate::settings::{ClientInfo, Dependency};
@@ -185,8 +187,9 @@ pub(crate) fn chunks<T>(items: Vec<T>, size: impl Fn(&T) -> usize) -> Vec<Vec<T>
     out
 }
 
-/// The model modules, one per namespace.
-fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
+/// The model modules, one per namespace, with the items `keep` takes (all of them in one
+/// crate, a part's in a part crate).
+fn model_modules(plan: &Plan, keep: &dyn Fn(PartItem) -> bool) -> Vec<ModuleItems> {
     let mut out = Vec::new();
     for (mi, module) in plan.modules.iter().enumerate() {
         let by_kind = |pred: fn(&TypeKind) -> bool| -> Parts {
@@ -196,8 +199,10 @@ fn model_modules(plan: &Plan) -> Vec<ModuleItems> {
                 .iter()
                 .filter(|id| pred(&plan.model.ty(**id).kind))
             {
-                parts.push((id, Piece::Type));
-                if plan.polymorphic.contains_key(&id) {
+                if keep(PartItem::Type(id)) {
+                    parts.push((id, Piece::Type));
+                }
+                if plan.polymorphic.contains_key(&id) && keep(PartItem::Any(id)) {
                     parts.extend(
                         AnyPart::all(plan.polymorphic[&id].len())
                             .into_iter()
@@ -274,11 +279,32 @@ pub fn models_crate(plan: &Plan, info: &CrateInfo) -> Result<Vec<OutputFile>> {
 }
 
 /// The files of the model crate for `plan`. The namespace modules are produced while they
-/// are written; the small files are ready.
+/// are written; the small files are ready. A split crate (`plan.parts`) is a crate that
+/// re-exports its part crates' modules, and the part crates under `parts/`.
 pub(crate) fn models_files<'a>(
     plan: &'a Plan,
     info: &'a CrateInfo,
 ) -> Result<Vec<PendingFile<'a>>> {
+    let mut features = plan
+        .features
+        .as_ref()
+        .map_or_else(Vec::new, |f| f.models_features());
+    let mut dependencies = model_dependencies(&info.runtime);
+    if let Some(parts) = &plan.parts {
+        for (i, part) in parts.parts.iter().enumerate() {
+            let name = split::part_name(info, i);
+            dependencies.push(split::part_dependency(
+                info,
+                &name,
+                &format!("parts/{}", split::part_dir(i)),
+            ));
+            for (feature, enables) in &mut features {
+                if part.features.contains(feature) {
+                    enables.push(format!("{name}/{feature}"));
+                }
+            }
+        }
+    }
     let manifest = package::Manifest {
         info,
         name: &info.crate_name,
@@ -288,17 +314,9 @@ pub(crate) fn models_files<'a>(
         ),
         keywords: &["odata", "models", "serde"],
         categories: &["api-bindings"],
-        dependencies: vec![
-            info.runtime
-                .manifest_line("graph-odata-runtime", &[("default-features", "false")]),
-            "serde = { version = \"1\", features = [\"derive\"] }".into(),
-            "serde_json = \"1\"".into(),
-        ],
+        dependencies,
         dev_dependencies: Vec::new(),
-        features: plan
-            .features
-            .as_ref()
-            .map_or_else(Vec::new, |f| f.models_features()),
+        features,
         examples: Vec::new(),
     };
     let mut files = vec![
@@ -308,17 +326,64 @@ pub(crate) fn models_files<'a>(
             package::models_readme(plan, info)?,
         )),
     ];
+    let module_decls = match &plan.parts {
+        None => namespace_files(
+            plan,
+            info,
+            model_modules(plan, &|_| true),
+            "",
+            &|_| None,
+            &mut files,
+        )?,
+        Some(parts) => {
+            for part in 0..parts.parts.len() {
+                split::part_files(plan, info, parts, part, &mut files)?;
+            }
+            split::reexporting_modules(plan, info, parts, &mut files)?
+        }
+    };
+    files.push(PendingFile::ready(OutputFile::new(
+        "src/lib.rs",
+        lib_rs(plan, info, &module_decls)?,
+    )));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The dependencies of a models crate or part.
+fn model_dependencies(runtime: &Dependency) -> Vec<String> {
+    vec![
+        runtime.manifest_line("graph-odata-runtime", &[("default-features", "false")]),
+        "serde = { version = \"1\", features = [\"derive\"] }".into(),
+        "serde_json = \"1\"".into(),
+    ]
+}
+
+/// Adds the files of `modules` under `{root}src/` to `files` and returns the modules'
+/// identifiers. `imports` gives what a module imports besides its own files (a part's
+/// modules, the same modules of the parts it names).
+fn namespace_files<'a>(
+    plan: &'a Plan,
+    info: &'a CrateInfo,
+    modules: Vec<ModuleItems>,
+    root: &str,
+    imports: &dyn Fn(&Ident) -> Option<TokenStream>,
+    files: &mut Vec<PendingFile<'a>>,
+) -> Result<Vec<Ident>> {
     let mut module_decls = Vec::new();
-    for module in model_modules(plan) {
+    for module in modules {
         let ModuleItems {
             ident: mod_ident,
             doc,
             index,
             files: parts,
         } = module;
-        let dir = format!("src/{mod_ident}");
+        let dir = format!("{root}src/{mod_ident}");
         let mut module_file = Code::default();
         module_file.push_inner(syntax::inner_doc(doc.trim_start()));
+        if let Some(tokens) = imports(&mod_ident) {
+            module_file.push_tokens(tokens);
+        }
         for file in parts {
             let name = file.name.clone();
             let file_ident = ident(&name);
@@ -362,12 +427,7 @@ pub(crate) fn models_files<'a>(
         )));
         module_decls.push(mod_ident);
     }
-    files.push(PendingFile::ready(OutputFile::new(
-        "src/lib.rs",
-        lib_rs(plan, info, &module_decls)?,
-    )));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(module_decls)
 }
 
 /// Emits one Rust file for `include!` (build scripts): `pub mod models { ... }` holding the
@@ -390,7 +450,7 @@ pub(crate) fn single_file_text(
     const WHAT: &str = "the generated module";
     let mut models = Vec::new();
     let mut idents = Vec::new();
-    for module in model_modules(plan) {
+    for module in model_modules(plan, &|_| true) {
         let ModuleItems {
             ident: mod_ident,
             doc,
@@ -477,6 +537,27 @@ pub(crate) fn readme_doc(plan: &Plan) -> TokenStream {
     }
 }
 
+/// The inner attributes of a models crate's (or part's) `lib.rs` after its docs; `readme`:
+/// the crate docs include the README.
+fn lib_rs_attributes(plan: &Plan, readme: bool) -> TokenStream {
+    let docs = if readme {
+        readme_doc(plan)
+    } else if plan.features.is_some() {
+        // A type's docs may link to one a disabled feature leaves out.
+        quote!(#![allow(rustdoc::broken_intra_doc_links)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        // The crate's own code touches deprecated items (serialization of deprecated
+        // properties); users still get the warnings.
+        #![allow(deprecated)]
+        #![allow(rustdoc::bare_urls)]
+    }
+}
+
 fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
     let edm = runtime_items::EDM.path();
     // An empty selection has no modules and nothing to re-export.
@@ -511,16 +592,11 @@ fn lib_rs(plan: &Plan, info: &CrateInfo, modules: &[Ident]) -> Result<String> {
         };
         quote!(#![doc = #l])
     });
-    let readme = readme_doc(plan);
+    let attributes = lib_rs_attributes(plan, true);
     let tokens = quote! {
         #(#doc_attrs)*
         #![doc = ""]
-        #readme
-        #![forbid(unsafe_code)]
-        // The crate's own code touches deprecated items (serialization of deprecated
-        // properties); users still get the warnings.
-        #![allow(deprecated)]
-        #![allow(rustdoc::bare_urls)]
+        #attributes
 
         #(pub mod #modules;)*
 

@@ -130,6 +130,17 @@ fn hand_written(title: &str, text: &str, info: &CrateInfo) -> String {
     format!("{}\n# {title}\n\n{}\n", generated_note(info), text.trim())
 }
 
+/// The README of part `part` (0-based) of a split models crate.
+pub(crate) fn part_readme(info: &CrateInfo, name: &str, part: usize) -> String {
+    let text = format!(
+        "Part {} of the models crate `{}`, which re-exports every type of it at the same path: depend on `{}`, not on this crate. The models are split into parts so that cargo checks independent parts at the same time and no rustc holds all of them.",
+        part + 1,
+        info.crate_name,
+        info.crate_name
+    );
+    hand_written(name, &text, info)
+}
+
 /// README of a models crate: reading a payload keeps undeclared properties.
 pub(crate) fn models_readme(plan: &Plan, info: &CrateInfo) -> Result<String> {
     if let Some(text) = &info.readme.models {

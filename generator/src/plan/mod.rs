@@ -7,6 +7,7 @@ pub mod client;
 pub mod features;
 mod methods;
 pub mod naming;
+pub mod parts;
 pub mod permissions;
 pub mod request;
 pub mod status;
@@ -113,6 +114,9 @@ pub struct Plan<'m> {
     pub features: Option<features::FeaturePlan>,
     /// The permissions table the method docs consult (`Generator::permissions`).
     pub permissions: Option<crate::permissions::Table>,
+    /// The part crates of a split models crate (`Generator::split_models`; set after the
+    /// features, whose homes the parts declare, see [`parts`]).
+    pub parts: Option<parts::PartsPlan>,
 }
 
 /// The names inside an `Any<Base>` enum: one variant and one `as_*` method per type. The
@@ -314,6 +318,7 @@ impl<'m> Plan<'m> {
             any,
             features: None,
             permissions: None,
+            parts: None,
         }
     }
 
@@ -322,6 +327,11 @@ impl<'m> Plan<'m> {
     pub fn plan_features(&mut self) {
         let cp = client::ClientPlan::new(self, None);
         self.features = Some(features::FeaturePlan::new(self, &cp));
+    }
+
+    /// Splits the models into part crates, at most `per_layer` side by side.
+    pub fn plan_parts(&mut self, per_layer: usize) {
+        self.parts = Some(parts::PartsPlan::new(self, per_layer));
     }
 
     /// The identifier values of type `id` have: `Any<Name>` for polymorphic bases.
@@ -604,12 +614,16 @@ fn by_value_cycles(
 }
 
 /// Tarjan's algorithm, iterative (deep graphs must not overflow the stack).
-fn strongly_connected(edges: &BTreeMap<TypeId, BTreeSet<TypeId>>) -> HashMap<TypeId, usize> {
-    let mut index: HashMap<TypeId, usize> = HashMap::new();
-    let mut low: HashMap<TypeId, usize> = HashMap::new();
-    let mut on_stack: BTreeSet<TypeId> = BTreeSet::new();
-    let mut stack: Vec<TypeId> = Vec::new();
-    let mut component: HashMap<TypeId, usize> = HashMap::new();
+/// Components are numbered in the order they complete, so a component's successors in other
+/// components have smaller numbers.
+pub(crate) fn strongly_connected<N: Copy + Ord + std::hash::Hash>(
+    edges: &BTreeMap<N, BTreeSet<N>>,
+) -> HashMap<N, usize> {
+    let mut index: HashMap<N, usize> = HashMap::new();
+    let mut low: HashMap<N, usize> = HashMap::new();
+    let mut on_stack: BTreeSet<N> = BTreeSet::new();
+    let mut stack: Vec<N> = Vec::new();
+    let mut component: HashMap<N, usize> = HashMap::new();
     let mut next = 0usize;
     let mut components = 0usize;
     let empty = BTreeSet::new();
@@ -618,8 +632,8 @@ fn strongly_connected(edges: &BTreeMap<TypeId, BTreeSet<TypeId>>) -> HashMap<Typ
             continue;
         }
         // Call stack of (node, successors iterator position).
-        let mut call: Vec<(TypeId, Vec<TypeId>, usize)> = Vec::new();
-        let succ = |n: TypeId| {
+        let mut call: Vec<(N, Vec<N>, usize)> = Vec::new();
+        let succ = |n: N| {
             edges
                 .get(&n)
                 .unwrap_or(&empty)

@@ -12,5 +12,12 @@ mod inheritance;
 mod keywords;
 mod open_types;
 mod polymorphism;
+/// The `polymorphism` cases against the same fixture generated in part crates
+/// (`tests/fixtures/polymorphism.split`): `Any<Base>` enums, their base and derived types
+/// and the types that hold them are then in different crates.
+mod polymorphism_split {
+    use fixture_polymorphism_split as fx;
+    include!("polymorphism_cases.rs");
+}
 mod primitives;
 mod recursion;

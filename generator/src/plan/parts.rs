@@ -1,0 +1,396 @@
+//! Part crates: a large models crate split into crates that cargo checks side by side.
+//!
+//! rustc checks one crate on one thread, and keeps every body's borrow-checking results to
+//! the end, so one crate of all of Graph's models takes the whole check's time and memory
+//! on one core (BENCHMARKS.md, "Where the models' check cost lives"). Split into parts,
+//! each part is a crate of its own: cargo checks the parts that do not depend on each
+//! other at the same time, and each rustc holds only its part.
+//!
+//! A crate may only name types of the crates it depends on, and crates may not depend on
+//! each other in a cycle. So the items (a type with its companions; an `Any<Base>` enum,
+//! which names the base and every derived type, separately from the base) form a graph by
+//! the types they name; its strongly connected components stay together, and each
+//! component gets a *level*: as late as what names it allows (one below the lowest level
+//! of the components that name it; the top level when nothing does). Levels in
+//! order are gathered into *layers* of at least [`LAYER_SHARE`] of the total weight, and
+//! within a layer the components that name each other are kept together and packed into at
+//! most `per_layer` parts of about equal weight. Every item therefore names only items of
+//! its own part or of parts of earlier layers, and the parts of one layer are independent.
+//! The order depends only on the plan, so the output is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{strongly_connected, Plan};
+use crate::model::{Target, TypeId, TypeKind};
+
+/// An item that goes to one part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Item {
+    /// A type with its companions (field constants, trait impls).
+    Type(TypeId),
+    /// The `Any<Base>` enum of a polymorphic base (all of its pieces).
+    Any(TypeId),
+}
+
+/// A layer holds at least this share of the total weight (the last one may hold less),
+/// so a handful of layers of independent parts; measured against the whole of Graph's
+/// models (BENCHMARKS.md, "Models in part crates").
+pub const LAYER_SHARE: f64 = 0.15;
+
+/// The parts of a split models crate.
+#[derive(Debug, Clone)]
+pub struct PartsPlan {
+    /// In dependency order: a part names types of earlier parts only.
+    pub parts: Vec<PartPlan>,
+    of: HashMap<Item, usize>,
+}
+
+/// One part crate.
+#[derive(Debug, Clone, Default)]
+pub struct PartPlan {
+    /// The parts whose types this one names (all earlier), sorted.
+    pub deps: Vec<usize>,
+    /// The area homes (`_<name>` features) its items belong to or name, which its `cfg`s
+    /// may test.
+    pub features: BTreeSet<String>,
+}
+
+impl PartsPlan {
+    /// Splits `plan`'s items into layers of at most `per_layer` parts (at least one).
+    pub fn new(plan: &Plan, per_layer: usize) -> PartsPlan {
+        let per_layer = per_layer.max(1);
+        let edges = edges(plan);
+        let component = strongly_connected(&edges);
+        let count = component.values().max().map_or(0, |m| m + 1);
+        // Members and weight of each component; its successors in other components.
+        let mut members: Vec<Vec<Item>> = vec![Vec::new(); count];
+        let mut weights = vec![0usize; count];
+        let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
+        for (item, targets) in &edges {
+            let c = component[item];
+            members[c].push(*item);
+            weights[c] += weight(plan, *item);
+            names[c].extend(targets.iter().map(|t| component[t]).filter(|&t| t != c));
+        }
+        // Tarjan numbers a component after everything it names, so the longest chain of
+        // names below each component (its earliest level) comes in one pass up.
+        let mut earliest = vec![0usize; count];
+        for c in 0..count {
+            earliest[c] = names[c].iter().map(|&n| earliest[n] + 1).max().unwrap_or(0);
+        }
+        let levels = earliest.iter().max().map_or(0, |m| m + 1);
+        // Each component goes as late as what names it allows (what nothing names, to the
+        // top): what the last components do not need is then checked beside them instead of
+        // before everything, and the last layer is not one crate alone.
+        let mut level = vec![levels.saturating_sub(1); count];
+        for c in (0..count).rev() {
+            for &n in &names[c] {
+                level[n] = level[n].min(level[c] - 1);
+            }
+        }
+        let mut level_weight = vec![0usize; levels];
+        for c in 0..count {
+            level_weight[level[c]] += weights[c];
+        }
+        let total: usize = weights.iter().sum();
+        let share = (total as f64 * LAYER_SHARE).ceil() as usize;
+        let mut layer_of_level = vec![0usize; levels];
+        let (mut layer, mut held) = (0, 0);
+        for l in 0..levels {
+            layer_of_level[l] = layer;
+            held += level_weight[l];
+            if held >= share && l + 1 < levels {
+                layer += 1;
+                held = 0;
+            }
+        }
+        // A last layer lighter than the share joins the one before it.
+        if held < share && layer > 0 {
+            for l in layer_of_level.iter_mut().filter(|l| **l == layer) {
+                *l -= 1;
+            }
+            layer -= 1;
+        }
+        let layers = if levels == 0 { 0 } else { layer + 1 };
+
+        // Within a layer, components that name each other stay in one group.
+        let mut group: Vec<usize> = (0..count).collect();
+        fn root(group: &mut [usize], mut c: usize) -> usize {
+            while group[c] != c {
+                group[c] = group[group[c]];
+                c = group[c];
+            }
+            c
+        }
+        for c in 0..count {
+            for &n in &names[c] {
+                if layer_of_level[level[n]] == layer_of_level[level[c]] {
+                    let (a, b) = (root(&mut group, c), root(&mut group, n));
+                    group[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, (usize, Vec<usize>)> = BTreeMap::new();
+        for (c, weight) in weights.iter().enumerate() {
+            let g = root(&mut group, c);
+            let entry = groups.entry(g).or_default();
+            entry.0 += weight;
+            entry.1.push(c);
+        }
+        let mut part_of_component = vec![0usize; count];
+        let mut parts: Vec<PartPlan> = Vec::new();
+        for layer in 0..layers {
+            let mut in_layer: Vec<&(usize, Vec<usize>)> = groups
+                .values()
+                .filter(|(_, cs)| layer_of_level[level[cs[0]]] == layer)
+                .collect();
+            // Heaviest first, each into the lightest bin (the first of equals).
+            in_layer.sort_by_key(|(w, cs)| (std::cmp::Reverse(*w), cs[0]));
+            let mut bins: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); per_layer];
+            for (w, cs) in in_layer {
+                let lightest = (0..per_layer).min_by_key(|&b| (bins[b].0, b)).unwrap_or(0);
+                bins[lightest].0 += w;
+                bins[lightest].1.extend(cs);
+            }
+            for (_, cs) in bins.into_iter().filter(|(_, cs)| !cs.is_empty()) {
+                for c in cs {
+                    part_of_component[c] = parts.len();
+                }
+                parts.push(PartPlan::default());
+            }
+        }
+        let of: HashMap<Item, usize> = component
+            .iter()
+            .map(|(item, c)| (*item, part_of_component[*c]))
+            .collect();
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
+        for (item, targets) in &edges {
+            let part = of[item];
+            let features = &mut parts[part].features;
+            for id in std::iter::once(item).chain(targets).map(Item::type_id) {
+                if let Some(home) = plan.features.as_ref().and_then(|f| f.home_feature(id)) {
+                    features.insert(home.to_string());
+                }
+            }
+            deps[part].extend(targets.iter().map(|t| of[t]).filter(|&p| p != part));
+        }
+        for (part, deps) in parts.iter_mut().zip(deps) {
+            part.deps = deps.into_iter().collect();
+        }
+        PartsPlan { parts, of }
+    }
+
+    /// The part an item is in.
+    pub fn part(&self, item: Item) -> usize {
+        self.of[&item]
+    }
+
+    /// Whether any item of `part` belongs to a type of module `module`.
+    pub fn has_module(&self, plan: &Plan, part: usize, module: usize) -> bool {
+        plan.modules[module]
+            .types
+            .iter()
+            .any(|&id| self.of.get(&Item::Type(id)) == Some(&part))
+            || plan
+                .polymorphic
+                .keys()
+                .any(|&id| plan.name(id).module == module && self.of[&Item::Any(id)] == part)
+    }
+}
+
+impl Item {
+    fn type_id(&self) -> TypeId {
+        match *self {
+            Item::Type(id) | Item::Any(id) => id,
+        }
+    }
+}
+
+/// Each item and the items it names: a struct its fields' types (`Any<T>` for a
+/// polymorphic `T`), an `Any<Base>` enum its base and derived types.
+fn edges(plan: &Plan) -> BTreeMap<Item, BTreeSet<Item>> {
+    let value = |t: TypeId| {
+        if plan.polymorphic.contains_key(&t) {
+            Item::Any(t)
+        } else {
+            Item::Type(t)
+        }
+    };
+    let mut edges: BTreeMap<Item, BTreeSet<Item>> = BTreeMap::new();
+    for module in &plan.modules {
+        for &id in &module.types {
+            let targets = edges.entry(Item::Type(id)).or_default();
+            for field in plan.fields.get(&id).into_iter().flatten() {
+                if let Target::Type(t) = field.ty.target {
+                    if plan.names.contains_key(&t) {
+                        targets.insert(value(t));
+                    }
+                }
+            }
+        }
+    }
+    for (&base, derived) in &plan.polymorphic {
+        let targets = edges.entry(Item::Any(base)).or_default();
+        targets.insert(Item::Type(base));
+        targets.extend(derived.iter().map(|&d| Item::Type(d)));
+    }
+    edges
+}
+
+/// What an item costs to check, in units of about one field: a struct's bodies (derives,
+/// trait impls, field constants) weigh about twenty fields, an evolvable enum's derives
+/// about twelve, an `Any<Base>` enum two a variant (its arm and its `From`).
+fn weight(plan: &Plan, item: Item) -> usize {
+    match item {
+        Item::Any(id) => 2 + 2 * plan.polymorphic.get(&id).map_or(0, Vec::len),
+        Item::Type(id) => match &plan.model.ty(id).kind {
+            TypeKind::Entity(_) | TypeKind::Complex(_) => {
+                20 + plan.fields.get(&id).map_or(0, Vec::len)
+            }
+            TypeKind::Enum(_) => 12 + plan.variants.get(&id).map_or(0, Vec::len) / 8,
+            TypeKind::Definition(_) => 2,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fmt::Write as _;
+
+    use super::{edges, Item, PartsPlan};
+    use crate::plan::Plan;
+    use crate::Generator;
+
+    /// The shapes that decide a split: a long chain of complex types, an enum many types
+    /// use, a polymorphic base whose `Any` enum closes a cycle through one derived type,
+    /// a ring of navigations, and many types independent of each other.
+    fn service() -> String {
+        let mut types = String::from(
+            r#"<EnumType Name="color"><Member Name="red" Value="0"/><Member Name="blue" Value="1"/></EnumType>
+            <EntityType Name="root"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+            <ComplexType Name="holder"><Property Name="roots" Type="Collection(S.root)"/></ComplexType>"#,
+        );
+        for i in 0..40 {
+            let _ = write!(
+                types,
+                r#"<ComplexType Name="c{i}"><Property Name="color" Type="S.color"/>{}</ComplexType>"#,
+                if i + 1 < 40 {
+                    format!(r#"<Property Name="next" Type="S.c{}"/>"#, i + 1)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        for i in 0..30 {
+            let _ = write!(
+                types,
+                r#"<EntityType Name="d{i}" BaseType="S.root"><Property Name="shape" Type="S.c{i}"/>{}</EntityType>"#,
+                if i == 0 {
+                    r#"<NavigationProperty Name="any" Type="S.root"/>"#.to_string()
+                } else {
+                    String::new()
+                }
+            );
+        }
+        for i in 0..5 {
+            let _ = write!(
+                types,
+                r#"<EntityType Name="ring{i}"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><NavigationProperty Name="next" Type="S.ring{}"/></EntityType>"#,
+                (i + 1) % 5
+            );
+        }
+        for i in 0..60 {
+            let _ = write!(
+                types,
+                r#"<ComplexType Name="x{i}"><Property Name="a" Type="Edm.String"/><Property Name="b" Type="Edm.Int32"/><Property Name="color" Type="S.color"/></ComplexType>"#
+            );
+        }
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="S" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      {types}
+      <EntityContainer Name="Service"><EntitySet Name="roots" EntityType="S.root"/></EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+        )
+    }
+
+    /// Every item is in one part, names only its own part's items and its dependencies'
+    /// (all earlier parts), strongly connected items share a part, parts of one layer do
+    /// not depend on each other, and the split is the same every time.
+    #[test]
+    fn parts_name_only_earlier_parts_and_run_side_by_side() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let input = dir.path().join("s.xml");
+        std::fs::write(&input, service()).expect("writes the input");
+        let selected = Generator::new(&input).all(true).front().expect("reads");
+        let plan = Plan::new(&selected.model, &selected.selection);
+        let parts = PartsPlan::new(&plan, 2);
+        let items = edges(&plan);
+        assert_eq!(
+            items.len(),
+            1 + 2 + 40 + 30 + 5 + 60 + 1,
+            "types and the one Any enum"
+        );
+        assert!(parts.parts.len() > 2, "{} parts", parts.parts.len());
+        for (item, targets) in &items {
+            let part = parts.part(*item);
+            for target in targets {
+                let other = parts.part(*target);
+                assert!(
+                    other == part || parts.parts[part].deps.contains(&other),
+                    "{item:?} in part {part} names {target:?} in part {other}, not a dependency"
+                );
+                assert!(other <= part, "{item:?} names a later part");
+            }
+        }
+        for (part, plan_part) in parts.parts.iter().enumerate() {
+            assert!(plan_part.deps.iter().all(|&d| d < part));
+        }
+        let part_of = |name: &str| {
+            let id = plan
+                .names
+                .iter()
+                .find(|(_, n)| n.ident == name)
+                .map(|(id, _)| *id)
+                .unwrap_or_else(|| panic!("{name} is planned"));
+            parts.part(Item::Type(id))
+        };
+        // The ring, and `d0` with the `Any` enum of `root` it names.
+        let ring: BTreeSet<usize> = (0..5).map(|i| part_of(&format!("Ring{i}"))).collect();
+        assert_eq!(ring.len(), 1, "a ring of navigations is one part");
+        let root = plan
+            .polymorphic
+            .keys()
+            .next()
+            .copied()
+            .expect("root is polymorphic");
+        assert_eq!(parts.part(Item::Any(root)), part_of("D0"));
+        // Two parts neither of which needs the other: cargo checks them at the same time.
+        let mut needs: Vec<BTreeSet<usize>> = Vec::new();
+        for plan_part in &parts.parts {
+            let mut all: BTreeSet<usize> = plan_part.deps.iter().copied().collect();
+            for &d in &plan_part.deps {
+                all.extend(needs[d].iter().copied());
+            }
+            needs.push(all);
+        }
+        let independent = (0..needs.len()).any(|b| (0..b).any(|a| !needs[b].contains(&a)));
+        assert!(independent, "some parts are independent");
+        let again = PartsPlan::new(&plan, 2);
+        assert_eq!(format!("{:?}", again.parts), format!("{:?}", parts.parts));
+        for item in items.keys() {
+            assert_eq!(again.part(*item), parts.part(*item));
+        }
+        // One part per layer is a chain, still complete.
+        let chain = PartsPlan::new(&plan, 1);
+        for (part, plan_part) in chain.parts.iter().enumerate() {
+            assert!(plan_part.deps.iter().all(|&d| d < part));
+        }
+    }
+}
