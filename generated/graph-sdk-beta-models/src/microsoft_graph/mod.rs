@@ -3,272 +3,82 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph`.
-mod entity_types_1;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_1::*;
+pub use graph_sdk_beta_models_part_1::microsoft_graph::*;
 
-mod entity_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use graph_sdk_beta_models_part_2::microsoft_graph::*;
 
-mod entity_types_3;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_3::*;
+pub use graph_sdk_beta_models_part_3::microsoft_graph::*;
 
-mod entity_types_4;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_4::*;
+pub use graph_sdk_beta_models_part_4::microsoft_graph::*;
 
-mod entity_types_5;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_5::*;
+pub use graph_sdk_beta_models_part_5::microsoft_graph::*;
 
-mod entity_types_6;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_6::*;
+pub use graph_sdk_beta_models_part_6::microsoft_graph::*;
 
-mod entity_types_7;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_7::*;
+pub use graph_sdk_beta_models_part_7::microsoft_graph::*;
 
-mod entity_types_8;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_8::*;
+pub use graph_sdk_beta_models_part_8::microsoft_graph::*;
 
-mod entity_types_9;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_9::*;
+pub use graph_sdk_beta_models_part_9::microsoft_graph::*;
 
-mod entity_types_10;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_10::*;
+pub use graph_sdk_beta_models_part_10::microsoft_graph::*;
 
-mod entity_types_11;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_11::*;
+pub use graph_sdk_beta_models_part_11::microsoft_graph::*;
 
-mod entity_types_12;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_12::*;
+pub use graph_sdk_beta_models_part_12::microsoft_graph::*;
 
-mod entity_types_13;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_13::*;
+pub use graph_sdk_beta_models_part_13::microsoft_graph::*;
 
-mod entity_types_14;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_14::*;
+pub use graph_sdk_beta_models_part_14::microsoft_graph::*;
 
-mod entity_types_15;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_15::*;
+pub use graph_sdk_beta_models_part_15::microsoft_graph::*;
 
-mod entity_types_16;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_16::*;
+pub use graph_sdk_beta_models_part_16::microsoft_graph::*;
 
-mod entity_types_17;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_17::*;
+pub use graph_sdk_beta_models_part_17::microsoft_graph::*;
 
-mod entity_types_18;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_18::*;
+pub use graph_sdk_beta_models_part_18::microsoft_graph::*;
 
-mod entity_types_19;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_19::*;
+pub use graph_sdk_beta_models_part_19::microsoft_graph::*;
 
-mod entity_types_20;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_20::*;
-
-mod entity_types_21;
-
-#[allow(unused_imports)]
-pub use entity_types_21::*;
-
-mod entity_types_22;
-
-#[allow(unused_imports)]
-pub use entity_types_22::*;
-
-mod entity_types_23;
-
-#[allow(unused_imports)]
-pub use entity_types_23::*;
-
-mod entity_types_24;
-
-#[allow(unused_imports)]
-pub use entity_types_24::*;
-
-mod complex_types_1;
-
-#[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
-
-#[allow(unused_imports)]
-pub use complex_types_2::*;
-
-mod complex_types_3;
-
-#[allow(unused_imports)]
-pub use complex_types_3::*;
-
-mod complex_types_4;
-
-#[allow(unused_imports)]
-pub use complex_types_4::*;
-
-mod complex_types_5;
-
-#[allow(unused_imports)]
-pub use complex_types_5::*;
-
-mod complex_types_6;
-
-#[allow(unused_imports)]
-pub use complex_types_6::*;
-
-mod complex_types_7;
-
-#[allow(unused_imports)]
-pub use complex_types_7::*;
-
-mod complex_types_8;
-
-#[allow(unused_imports)]
-pub use complex_types_8::*;
-
-mod complex_types_9;
-
-#[allow(unused_imports)]
-pub use complex_types_9::*;
-
-mod complex_types_10;
-
-#[allow(unused_imports)]
-pub use complex_types_10::*;
-
-mod complex_types_11;
-
-#[allow(unused_imports)]
-pub use complex_types_11::*;
-
-mod complex_types_12;
-
-#[allow(unused_imports)]
-pub use complex_types_12::*;
-
-mod complex_types_13;
-
-#[allow(unused_imports)]
-pub use complex_types_13::*;
-
-mod complex_types_14;
-
-#[allow(unused_imports)]
-pub use complex_types_14::*;
-
-mod complex_types_15;
-
-#[allow(unused_imports)]
-pub use complex_types_15::*;
-
-mod complex_types_16;
-
-#[allow(unused_imports)]
-pub use complex_types_16::*;
-
-mod complex_types_17;
-
-#[allow(unused_imports)]
-pub use complex_types_17::*;
-
-mod complex_types_18;
-
-#[allow(unused_imports)]
-pub use complex_types_18::*;
-
-mod complex_types_19;
-
-#[allow(unused_imports)]
-pub use complex_types_19::*;
-
-mod complex_types_20;
-
-#[allow(unused_imports)]
-pub use complex_types_20::*;
-
-mod complex_types_21;
-
-#[allow(unused_imports)]
-pub use complex_types_21::*;
-
-mod complex_types_22;
-
-#[allow(unused_imports)]
-pub use complex_types_22::*;
-
-mod complex_types_23;
-
-#[allow(unused_imports)]
-pub use complex_types_23::*;
-
-mod complex_types_24;
-
-#[allow(unused_imports)]
-pub use complex_types_24::*;
-
-mod complex_types_25;
-
-#[allow(unused_imports)]
-pub use complex_types_25::*;
-
-mod complex_types_26;
-
-#[allow(unused_imports)]
-pub use complex_types_26::*;
-
-mod enum_types_1;
-
-#[allow(unused_imports)]
-pub use enum_types_1::*;
-
-mod enum_types_2;
-
-#[allow(unused_imports)]
-pub use enum_types_2::*;
-
-mod enum_types_3;
-
-#[allow(unused_imports)]
-pub use enum_types_3::*;
-
-mod enum_types_4;
-
-#[allow(unused_imports)]
-pub use enum_types_4::*;
+pub use graph_sdk_beta_models_part_20::microsoft_graph::*;

@@ -3,12 +3,10 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.agentic`.
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use graph_sdk_beta_models_part_13::microsoft_graph_agentic::*;
 
-mod enum_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_beta_models_part_19::microsoft_graph_agentic::*;

@@ -3,17 +3,10 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.cloudLicensing`.
-mod entity_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use graph_sdk_beta_models_part_4::microsoft_graph_cloud_licensing::*;
 
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_beta_models_part_8::microsoft_graph_cloud_licensing::*;

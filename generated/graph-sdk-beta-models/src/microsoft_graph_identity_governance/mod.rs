@@ -3,22 +3,50 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.identityGovernance`.
-mod entity_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use graph_sdk_beta_models_part_9::microsoft_graph_identity_governance::*;
 
-mod complex_types_1;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_1::*;
+pub use graph_sdk_beta_models_part_10::microsoft_graph_identity_governance::*;
 
-mod complex_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use graph_sdk_beta_models_part_11::microsoft_graph_identity_governance::*;
 
-mod enum_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_beta_models_part_12::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_13::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_14::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_15::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_16::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_17::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_18::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_19::microsoft_graph_identity_governance::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_beta_models_part_20::microsoft_graph_identity_governance::*;

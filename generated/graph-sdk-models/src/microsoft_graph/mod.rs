@@ -3,467 +3,62 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph`.
-mod entity_types_1;
-
-#[allow(unused_imports)]
-pub use entity_types_1::*;
-
-mod entity_types_2;
-
-#[allow(unused_imports)]
-pub use entity_types_2::*;
-
-mod entity_types_3;
-
-#[allow(unused_imports)]
-pub use entity_types_3::*;
-
-mod entity_types_4;
-
-#[allow(unused_imports)]
-pub use entity_types_4::*;
-
-mod entity_types_5;
-
-#[allow(unused_imports)]
-pub use entity_types_5::*;
-
-mod entity_types_6;
-
-#[allow(unused_imports)]
-pub use entity_types_6::*;
-
-mod entity_types_7;
-
-#[allow(unused_imports)]
-pub use entity_types_7::*;
-
-mod entity_types_8;
-
-#[allow(unused_imports)]
-pub use entity_types_8::*;
-
-mod entity_types_9;
-
-#[allow(unused_imports)]
-pub use entity_types_9::*;
-
-mod entity_types_10;
-
-#[allow(unused_imports)]
-pub use entity_types_10::*;
-
-mod entity_types_11;
-
-#[allow(unused_imports)]
-pub use entity_types_11::*;
-
-mod entity_types_12;
-
-#[allow(unused_imports)]
-pub use entity_types_12::*;
-
-mod entity_types_13;
-
-#[allow(unused_imports)]
-pub use entity_types_13::*;
-
-mod entity_types_14;
-
-#[allow(unused_imports)]
-pub use entity_types_14::*;
-
-mod entity_types_15;
-
-#[allow(unused_imports)]
-pub use entity_types_15::*;
-
-mod entity_types_16;
-
-#[allow(unused_imports)]
-pub use entity_types_16::*;
-
-mod entity_types_17;
-
-#[allow(unused_imports)]
-pub use entity_types_17::*;
-
-mod entity_types_18;
-
-#[allow(unused_imports)]
-pub use entity_types_18::*;
-
-mod entity_types_19;
-
-mod entity_types_20;
-
-mod entity_types_21;
-
-mod entity_types_22;
-
-mod entity_types_23;
-
-mod entity_types_24;
-
-#[allow(unused_imports)]
-pub use entity_types_24::*;
-
-mod entity_types_25;
-
-#[allow(unused_imports)]
-pub use entity_types_25::*;
-
-mod entity_types_26;
-
-#[allow(unused_imports)]
-pub use entity_types_26::*;
-
-mod entity_types_27;
-
-#[allow(unused_imports)]
-pub use entity_types_27::*;
-
-mod entity_types_28;
-
-#[allow(unused_imports)]
-pub use entity_types_28::*;
-
-mod entity_types_29;
-
-#[allow(unused_imports)]
-pub use entity_types_29::*;
-
-mod entity_types_30;
-
-#[allow(unused_imports)]
-pub use entity_types_30::*;
-
-mod entity_types_31;
-
-#[allow(unused_imports)]
-pub use entity_types_31::*;
-
-mod entity_types_32;
-
-#[allow(unused_imports)]
-pub use entity_types_32::*;
-
-mod entity_types_33;
-
-#[allow(unused_imports)]
-pub use entity_types_33::*;
-
-mod entity_types_34;
-
-#[allow(unused_imports)]
-pub use entity_types_34::*;
-
-mod entity_types_35;
-
-#[allow(unused_imports)]
-pub use entity_types_35::*;
-
-mod entity_types_36;
-
-#[allow(unused_imports)]
-pub use entity_types_36::*;
-
-mod entity_types_37;
-
-#[allow(unused_imports)]
-pub use entity_types_37::*;
-
-mod entity_types_38;
-
-#[allow(unused_imports)]
-pub use entity_types_38::*;
-
-mod entity_types_39;
-
-#[allow(unused_imports)]
-pub use entity_types_39::*;
-
-mod entity_types_40;
-
-#[allow(unused_imports)]
-pub use entity_types_40::*;
-
-mod entity_types_41;
-
-#[allow(unused_imports)]
-pub use entity_types_41::*;
-
-mod entity_types_42;
-
-#[allow(unused_imports)]
-pub use entity_types_42::*;
-
-mod entity_types_43;
-
-#[allow(unused_imports)]
-pub use entity_types_43::*;
-
-mod entity_types_44;
-
-#[allow(unused_imports)]
-pub use entity_types_44::*;
-
-mod entity_types_45;
-
-#[allow(unused_imports)]
-pub use entity_types_45::*;
-
-mod entity_types_46;
-
-#[allow(unused_imports)]
-pub use entity_types_46::*;
-
-mod entity_types_47;
-
-#[allow(unused_imports)]
-pub use entity_types_47::*;
-
-mod entity_types_48;
-
-#[allow(unused_imports)]
-pub use entity_types_48::*;
-
-mod complex_types_1;
-
-#[allow(unused_imports)]
-pub use complex_types_1::*;
-
-mod complex_types_2;
-
-#[allow(unused_imports)]
-pub use complex_types_2::*;
-
-mod complex_types_3;
-
-#[allow(unused_imports)]
-pub use complex_types_3::*;
-
-mod complex_types_4;
-
-#[allow(unused_imports)]
-pub use complex_types_4::*;
-
-mod complex_types_5;
-
-#[allow(unused_imports)]
-pub use complex_types_5::*;
-
-mod complex_types_6;
-
-#[allow(unused_imports)]
-pub use complex_types_6::*;
-
-mod complex_types_7;
-
-#[allow(unused_imports)]
-pub use complex_types_7::*;
-
-mod complex_types_8;
-
-#[allow(unused_imports)]
-pub use complex_types_8::*;
-
-mod complex_types_9;
-
-#[allow(unused_imports)]
-pub use complex_types_9::*;
-
-mod complex_types_10;
-
-#[allow(unused_imports)]
-pub use complex_types_10::*;
-
-mod complex_types_11;
-
-#[allow(unused_imports)]
-pub use complex_types_11::*;
-
-mod complex_types_12;
-
-#[allow(unused_imports)]
-pub use complex_types_12::*;
-
-mod complex_types_13;
-
-#[allow(unused_imports)]
-pub use complex_types_13::*;
-
-mod complex_types_14;
-
-#[allow(unused_imports)]
-pub use complex_types_14::*;
-
-mod complex_types_15;
-
-#[allow(unused_imports)]
-pub use complex_types_15::*;
-
-mod complex_types_16;
-
-#[allow(unused_imports)]
-pub use complex_types_16::*;
-
-mod complex_types_17;
-
-#[allow(unused_imports)]
-pub use complex_types_17::*;
-
-mod complex_types_18;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_18::*;
+pub use graph_sdk_models_part_2::microsoft_graph::*;
 
-mod complex_types_19;
-
-#[allow(unused_imports)]
-pub use complex_types_19::*;
-
-mod complex_types_20;
-
-#[allow(unused_imports)]
-pub use complex_types_20::*;
-
-mod complex_types_21;
-
-#[allow(unused_imports)]
-pub use complex_types_21::*;
-
-mod complex_types_22;
-
-#[allow(unused_imports)]
-pub use complex_types_22::*;
-
-mod complex_types_23;
-
-#[allow(unused_imports)]
-pub use complex_types_23::*;
-
-mod complex_types_24;
-
-#[allow(unused_imports)]
-pub use complex_types_24::*;
-
-mod complex_types_25;
-
-#[allow(unused_imports)]
-pub use complex_types_25::*;
-
-mod complex_types_26;
-
-#[allow(unused_imports)]
-pub use complex_types_26::*;
-
-mod complex_types_27;
-
-#[allow(unused_imports)]
-pub use complex_types_27::*;
-
-mod complex_types_28;
-
-#[allow(unused_imports)]
-pub use complex_types_28::*;
-
-mod complex_types_29;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_29::*;
+pub use graph_sdk_models_part_3::microsoft_graph::*;
 
-mod complex_types_30;
-
-#[allow(unused_imports)]
-pub use complex_types_30::*;
-
-mod complex_types_31;
-
-#[allow(unused_imports)]
-pub use complex_types_31::*;
-
-mod complex_types_32;
-
-#[allow(unused_imports)]
-pub use complex_types_32::*;
-
-mod complex_types_33;
-
-#[allow(unused_imports)]
-pub use complex_types_33::*;
-
-mod complex_types_34;
-
-#[allow(unused_imports)]
-pub use complex_types_34::*;
-
-mod complex_types_35;
-
-#[allow(unused_imports)]
-pub use complex_types_35::*;
-
-mod complex_types_36;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_36::*;
+pub use graph_sdk_models_part_4::microsoft_graph::*;
 
-mod complex_types_37;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_37::*;
-
-mod complex_types_38;
+pub use graph_sdk_models_part_5::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_38::*;
+pub use graph_sdk_models_part_6::microsoft_graph::*;
 
-mod complex_types_39;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_39::*;
-
-mod enum_types_1;
+pub use graph_sdk_models_part_7::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_1::*;
+pub use graph_sdk_models_part_8::microsoft_graph::*;
 
-mod enum_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_2::*;
-
-mod enum_types_3;
+pub use graph_sdk_models_part_9::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_3::*;
+pub use graph_sdk_models_part_10::microsoft_graph::*;
 
-mod enum_types_4;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_4::*;
-
-mod enum_types_5;
+pub use graph_sdk_models_part_11::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_5::*;
+pub use graph_sdk_models_part_12::microsoft_graph::*;
 
-mod enum_types_6;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_6::*;
-
-mod enum_types_7;
+pub use graph_sdk_models_part_13::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_7::*;
+pub use graph_sdk_models_part_14::microsoft_graph::*;
 
-mod enum_types_8;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_8::*;
-
-mod enum_types_9;
+pub use graph_sdk_models_part_15::microsoft_graph::*;
 
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_9::*;
+pub use graph_sdk_models_part_16::microsoft_graph::*;

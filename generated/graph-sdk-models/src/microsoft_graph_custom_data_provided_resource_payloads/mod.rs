@@ -3,7 +3,10 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.customDataProvidedResourcePayloads`.
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use graph_sdk_models_part_2::microsoft_graph_custom_data_provided_resource_payloads::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_14::microsoft_graph_custom_data_provided_resource_payloads::*;

@@ -3,17 +3,30 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.entraRecoveryServices`.
-mod entity_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use graph_sdk_models_part_2::microsoft_graph_entra_recovery_services::*;
 
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use graph_sdk_models_part_4::microsoft_graph_entra_recovery_services::*;
 
-mod enum_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_models_part_8::microsoft_graph_entra_recovery_services::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_9::microsoft_graph_entra_recovery_services::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_11::microsoft_graph_entra_recovery_services::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_12::microsoft_graph_entra_recovery_services::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_13::microsoft_graph_entra_recovery_services::*;

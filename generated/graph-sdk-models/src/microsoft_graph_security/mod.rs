@@ -3,64 +3,66 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.security`.
-mod entity_types_1;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_1::*;
+pub use graph_sdk_models_part_1::microsoft_graph_security::*;
 
-mod entity_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_2::*;
+pub use graph_sdk_models_part_2::microsoft_graph_security::*;
 
-mod entity_types_3;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types_3::*;
+pub use graph_sdk_models_part_3::microsoft_graph_security::*;
 
-mod complex_types_1;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_1::*;
+pub use graph_sdk_models_part_4::microsoft_graph_security::*;
 
-mod complex_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_2::*;
+pub use graph_sdk_models_part_5::microsoft_graph_security::*;
 
-mod complex_types_3;
-
-mod complex_types_4;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_4::*;
+pub use graph_sdk_models_part_6::microsoft_graph_security::*;
 
-mod complex_types_5;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_5::*;
+pub use graph_sdk_models_part_7::microsoft_graph_security::*;
 
-mod complex_types_6;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_6::*;
+pub use graph_sdk_models_part_8::microsoft_graph_security::*;
 
-mod complex_types_7;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_7::*;
+pub use graph_sdk_models_part_9::microsoft_graph_security::*;
 
-mod complex_types_8;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types_8::*;
+pub use graph_sdk_models_part_10::microsoft_graph_security::*;
 
-mod enum_types_1;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_1::*;
+pub use graph_sdk_models_part_11::microsoft_graph_security::*;
 
-mod enum_types_2;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types_2::*;
+pub use graph_sdk_models_part_12::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_13::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_14::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_15::microsoft_graph_security::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_16::microsoft_graph_security::*;

@@ -3,17 +3,34 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.teamsAdministration`.
-mod entity_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use graph_sdk_models_part_5::microsoft_graph_teams_administration::*;
 
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use graph_sdk_models_part_6::microsoft_graph_teams_administration::*;
 
-mod enum_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_models_part_7::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_8::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_9::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_10::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_11::microsoft_graph_teams_administration::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use graph_sdk_models_part_13::microsoft_graph_teams_administration::*;

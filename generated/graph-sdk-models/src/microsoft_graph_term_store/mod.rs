@@ -3,17 +3,10 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `microsoft.graph.termStore`.
-mod entity_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use entity_types::*;
+pub use graph_sdk_models_part_3::microsoft_graph_term_store::*;
 
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
-
-mod enum_types;
-
-#[allow(unused_imports)]
-pub use enum_types::*;
+pub use graph_sdk_models_part_13::microsoft_graph_term_store::*;

@@ -3,7 +3,6 @@
 // Regenerate: cargo xtask codegen
 
 //!Types of the CSDL namespace `Scim`.
-mod complex_types;
-
+#[doc(inline)]
 #[allow(unused_imports)]
-pub use complex_types::*;
+pub use graph_sdk_models_part_14::scim::*;
