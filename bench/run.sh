@@ -99,12 +99,18 @@ if ! skip compile; then
     # A fresh directory: the Cargo.lock copied in below is not the generator's, so it
     # would refuse to replace an earlier run's output.
     rm -rf "$ALL"
+    # In part crates, as the whole-Graph SDKs ship (xtask's SDK_PARTS_PER_LAYER).
     "$BIN/csdl-bench" all-crate --input "$V1" --out "$ALL" --runtime "$ROOT/runtime" \
-        --crate-name graph-v1-all-models 2>&1 | tee -a "$RESULTS"
+        --crate-name graph-v1-all-models --split 4 2>&1 | tee -a "$RESULTS"
     # Same dependency versions as the workspace, no registry needed.
     cp "$ROOT/Cargo.lock" "$ALL/Cargo.lock"
     (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo check -q -p graph-odata-runtime)
-    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo clean -q -p graph-v1-all-models)
+    # The models crate and its parts, so each check starts from scratch.
+    models_packages=(-p graph-v1-all-models)
+    for m in "$ALL"/parts/*/Cargo.toml; do
+        [[ -f $m ]] && models_packages+=(-p "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$m" | head -1)")
+    done
+    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo clean -q "${models_packages[@]}")
     # Peak RSS of the check (rustc included) with GNU time when it is installed.
     timer=()
     if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f %M -o "$WORK/check-rss"); fi
@@ -113,19 +119,20 @@ if ! skip compile; then
     (cd "$ALL" && CARGO_TARGET_DIR=$AT "${timer[@]}" cargo check -q --timings 2>/dev/null)
     t1=$(now)
     wall=$(secs "$t0" "$t1")
-    unit=$("$BIN/csdl-bench" timings --html "$AT/cargo-timings/cargo-timing.html" graph-v1-all-models | cut -d' ' -f2)
-    lines=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
-    derives=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c 'serde::Deserialize)\]' || true)
-    sers=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c '^impl serde::Serialize for' || true)
-    des=$(find "$ALL/src" -name '*.rs' -print0 | xargs -0 cat | grep -c "^impl<'de> serde::Deserialize<'de> for" || true)
-    largest=$(find "$ALL/src" -name '*.rs' -printf '%s %P\n' | sort -rn | head -3 | awk '{printf "%s`%s` %.1f MB", (NR > 1 ? ", " : ""), $2, $1 / 1e6}')
+    # The rustc time of the crate and all its parts (they run two at a time).
+    unit=$("$BIN/csdl-bench" timings --html "$AT/cargo-timings/cargo-timing.html" 'graph-v1-all-models*' | cut -d' ' -f2)
+    lines=$(find "$ALL" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+    derives=$(find "$ALL" -name '*.rs' -print0 | xargs -0 cat | grep -c 'serde::Deserialize)\]' || true)
+    sers=$(find "$ALL" -name '*.rs' -print0 | xargs -0 cat | grep -c '^impl serde::Serialize for' || true)
+    des=$(find "$ALL" -name '*.rs' -print0 | xargs -0 cat | grep -c "^impl<'de> serde::Deserialize<'de> for" || true)
+    largest=$(find "$ALL" -name '*.rs' -printf '%s %P\n' | sort -rn | head -3 | awk '{printf "%s`%s` %.1f MB", (NR > 1 ? ", " : ""), $2, $1 / 1e6}')
     say ""
     say "| crate | lines of Rust | wall (s) | unit time (s) | target | result |"
     say "|---|---|---|---|---|---|"
     say "| graph-v1-all-models (\`--all\`, v1.0), cargo check | $lines | $wall | $unit | < 60 s | $(verdict "$wall" 60) |"
     # The same check the way cargo builds a dependency (from crates.io, or any crate outside
     # the workspace): without incremental caches.
-    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo clean -q -p graph-v1-all-models)
+    (cd "$ALL" && CARGO_TARGET_DIR=$AT cargo clean -q "${models_packages[@]}")
     t0=$(now)
     (cd "$ALL" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR=$AT cargo check -q 2>/dev/null)
     t1=$(now)
@@ -144,12 +151,16 @@ if ! skip compile; then
     BOTH=$WORK/v1-all-both
     rm -rf "$BOTH"
     "$BIN/csdl-bench" all-crate --input "$V1" --out "$BOTH" --runtime "$ROOT/runtime" \
-        --crate-name graph-v1-all --with-client 2>&1 | tee -a "$RESULTS"
+        --crate-name graph-v1-all --with-client --split 4 2>&1 | tee -a "$RESULTS"
     cp "$ROOT/Cargo.lock" "$BOTH/Cargo.lock"
     # The runtime with the client's features, prebuilt.
     (cd "$BOTH" && CARGO_TARGET_DIR=$AT cargo check -q -p graph-odata-runtime)
     # From scratch: an earlier run's incremental caches would make it a rebuild.
-    (cd "$BOTH" && CARGO_TARGET_DIR=$AT cargo clean -q -p graph-v1-all -p graph-v1-all-client)
+    both_packages=(-p graph-v1-all -p graph-v1-all-client)
+    for m in "$BOTH"/models/parts/*/Cargo.toml; do
+        [[ -f $m ]] && both_packages+=(-p "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$m" | head -1)")
+    done
+    (cd "$BOTH" && CARGO_TARGET_DIR=$AT cargo clean -q "${both_packages[@]}")
     rm -f "$WORK/check-rss"
     t0=$(now)
     (cd "$BOTH" && CARGO_TARGET_DIR=$AT "${timer[@]}" cargo check -q --workspace 2>/dev/null)

@@ -9,12 +9,13 @@
 //!     In-process time and heap high-water mark of each pipeline stage.
 //! csdl-bench scale --input FILE --factor N --out FILE
 //!     Writes an N-times input (schemas copied under renamed namespaces).
-//! csdl-bench all-crate --input FILE --out DIR --runtime DIR [--crate-name NAME] [--with-client]
+//! csdl-bench all-crate --input FILE --out DIR --runtime DIR [--crate-name NAME] [--with-client] [--split N]
 //!     Generates the --all models crate as a standalone workspace with a path dependency on
 //!     the runtime (default features off), for the compile-cost benchmark; with
 //!     --with-client, a workspace of the models (DIR/models) and client (DIR/client) crates.
 //! csdl-bench timings --html FILE CRATE...
-//!     Prints each CRATE's unit time from a `cargo build --timings` report.
+//!     Prints each CRATE's unit time from a `cargo build --timings` report (`CRATE*`: the
+//!     total of the units whose names start with CRATE).
 //! csdl-bench payload --out FILE
 //!     Writes the decode benchmark's synchronizationSchema payload.
 //! csdl-bench stress --work DIR [--types 1000] [--fan-out 50] [--depth 40] [--runs 3]
@@ -502,6 +503,12 @@ fn cmd_all_crate(args: &Args) -> Res<()> {
         .runtime(csdl_codegen::Dependency::path(
             runtime.display().to_string(),
         ));
+    if let Some(n) = args.get("split") {
+        let n = n
+            .parse::<std::num::NonZeroUsize>()
+            .map_err(|e| format!("--split: {e}"))?;
+        generator = generator.split_models(n);
+    }
     if with_client {
         generator = generator.client(
             csdl_codegen::ClientInfo::new("https://graph.microsoft.com/v1.0")
@@ -566,6 +573,17 @@ fn cmd_timings(args: &Args) -> Res<()> {
         serde_json::from_str(&html[start..end]).map_err(|e| format!("UNIT_DATA: {e}"))?;
     let units = units.as_array().ok_or("UNIT_DATA is not an array")?;
     for name in &args.rest {
+        // `crate*`: the total of every unit whose name starts with `crate` (a split models
+        // crate and its parts).
+        if let Some(prefix) = name.strip_suffix('*') {
+            let total: f64 = units
+                .iter()
+                .filter(|u| u["name"].as_str().is_some_and(|n| n.starts_with(prefix)))
+                .filter_map(|u| u["duration"].as_f64())
+                .sum();
+            println!("{name} {total:.2} -");
+            continue;
+        }
         let mut found = false;
         for u in units {
             if u["name"].as_str() == Some(name)

@@ -155,7 +155,7 @@ pub(super) fn reexporting_modules<'a>(
     let mut decls = Vec::new();
     for module in model_modules(plan, &|_| false) {
         let holders: Vec<Ident> = (0..parts.parts.len())
-            .filter(|&p| parts.has_module(plan, p, module.index))
+            .filter(|&p| parts.has_module(p, module.index))
             .map(|p| part_ident(info, p))
             .collect();
         let m = &module.ident;

@@ -53,6 +53,8 @@ pub struct PartPlan {
     /// The area homes (`_<name>` features) its items belong to or name, which its `cfg`s
     /// may test.
     pub features: BTreeSet<String>,
+    /// The modules (indices into `Plan::modules`) its items belong to.
+    pub modules: BTreeSet<usize>,
 }
 
 impl PartsPlan {
@@ -166,6 +168,7 @@ impl PartsPlan {
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
         for (item, targets) in &edges {
             let part = of[item];
+            parts[part].modules.insert(plan.name(item.type_id()).module);
             let features = &mut parts[part].features;
             for id in std::iter::once(item).chain(targets).map(Item::type_id) {
                 if let Some(home) = plan.features.as_ref().and_then(|f| f.home_feature(id)) {
@@ -186,15 +189,8 @@ impl PartsPlan {
     }
 
     /// Whether any item of `part` belongs to a type of module `module`.
-    pub fn has_module(&self, plan: &Plan, part: usize, module: usize) -> bool {
-        plan.modules[module]
-            .types
-            .iter()
-            .any(|&id| self.of.get(&Item::Type(id)) == Some(&part))
-            || plan
-                .polymorphic
-                .keys()
-                .any(|&id| plan.name(id).module == module && self.of[&Item::Any(id)] == part)
+    pub fn has_module(&self, part: usize, module: usize) -> bool {
+        self.parts[part].modules.contains(&module)
     }
 }
 
@@ -340,6 +336,8 @@ mod tests {
         assert!(parts.parts.len() > 2, "{} parts", parts.parts.len());
         for (item, targets) in &items {
             let part = parts.part(*item);
+            let (Item::Type(id) | Item::Any(id)) = *item;
+            assert!(parts.has_module(part, plan.name(id).module));
             for target in targets {
                 let other = parts.part(*target);
                 assert!(
