@@ -38,7 +38,11 @@ pub fn published_with_parts(root: &Path) -> std::io::Result<Vec<String>> {
         match std::fs::read_dir(&parts) {
             Ok(entries) => {
                 for entry in entries {
-                    let manifest = entry?.path().join("Cargo.toml");
+                    let entry = entry?;
+                    if !entry.file_type()?.is_dir() {
+                        continue;
+                    }
+                    let manifest = entry.path().join("Cargo.toml");
                     let text = std::fs::read_to_string(&manifest)?;
                     let name = text
                         .lines()

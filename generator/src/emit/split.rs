@@ -182,3 +182,36 @@ pub(super) fn reexporting_modules<'a>(
     }
     Ok(decls)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_relative, two_levels_down};
+    use crate::settings::Dependency;
+
+    /// A part sits two directories below the models crate: a relative runtime path gets
+    /// `../../`, an absolute one (Unix, a drive letter, UNC) and a registry or git
+    /// dependency stay as they are.
+    #[test]
+    fn a_part_finds_the_runtime_two_levels_further_down() {
+        let line = |d: &Dependency| two_levels_down(d).manifest_line("rt", &[]);
+        assert_eq!(
+            line(&Dependency::path_and_version("../../runtime", "0.1.0")),
+            r#"rt = { path = "../../../../runtime", version = "0.1.0" }"#
+        );
+        for absolute in [
+            "/opt/runtime",
+            r"C:\\runtime",
+            "c:/runtime",
+            r"\\server\share",
+        ] {
+            assert!(!is_relative(absolute), "{absolute}");
+            let d = Dependency::path(absolute);
+            assert_eq!(line(&d), d.manifest_line("rt", &[]));
+        }
+        assert!(is_relative("runtime") && is_relative("./a:b"));
+        let registry = Dependency::version("0.1");
+        assert_eq!(line(&registry), registry.manifest_line("rt", &[]));
+        let git = Dependency::git("https://example.test/r.git", None);
+        assert_eq!(line(&git), git.manifest_line("rt", &[]));
+    }
+}

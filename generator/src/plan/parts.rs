@@ -60,119 +60,37 @@ pub struct PartPlan {
 impl PartsPlan {
     /// Splits `plan`'s items into layers of at most `per_layer` parts (at least one).
     pub fn new(plan: &Plan, per_layer: usize) -> PartsPlan {
-        let per_layer = per_layer.max(1);
         let edges = edges(plan);
         let component = strongly_connected(&edges);
         let count = component.values().max().map_or(0, |m| m + 1);
-        // Members and weight of each component; its successors in other components.
-        let mut members: Vec<Vec<Item>> = vec![Vec::new(); count];
+        // The weight of each component, and the other components it names.
         let mut weights = vec![0usize; count];
         let mut names: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); count];
         for (item, targets) in &edges {
             let c = component[item];
-            members[c].push(*item);
             weights[c] += weight(plan, *item);
             names[c].extend(targets.iter().map(|t| component[t]).filter(|&t| t != c));
         }
-        // Tarjan numbers a component after everything it names, so the longest chain of
-        // names below each component (its earliest level) comes in one pass up.
-        let mut earliest = vec![0usize; count];
-        for c in 0..count {
-            earliest[c] = names[c].iter().map(|&n| earliest[n] + 1).max().unwrap_or(0);
-        }
-        let levels = earliest.iter().max().map_or(0, |m| m + 1);
-        // Each component goes as late as what names it allows (what nothing names, to the
-        // top): what the last components do not need is then checked beside them instead of
-        // before everything, and the last layer is not one crate alone.
-        let mut level = vec![levels.saturating_sub(1); count];
-        for c in (0..count).rev() {
-            for &n in &names[c] {
-                level[n] = level[n].min(level[c] - 1);
-            }
-        }
-        let mut level_weight = vec![0usize; levels];
-        for c in 0..count {
-            level_weight[level[c]] += weights[c];
-        }
-        let total: usize = weights.iter().sum();
-        let share = (total as f64 * LAYER_SHARE).ceil() as usize;
-        let mut layer_of_level = vec![0usize; levels];
-        let (mut layer, mut held) = (0, 0);
-        for l in 0..levels {
-            layer_of_level[l] = layer;
-            held += level_weight[l];
-            if held >= share && l + 1 < levels {
-                layer += 1;
-                held = 0;
-            }
-        }
-        // A last layer lighter than the share joins the one before it.
-        if held < share && layer > 0 {
-            for l in layer_of_level.iter_mut().filter(|l| **l == layer) {
-                *l -= 1;
-            }
-            layer -= 1;
-        }
-        let layers = if levels == 0 { 0 } else { layer + 1 };
-
-        // Within a layer, components that name each other stay in one group.
-        let mut group: Vec<usize> = (0..count).collect();
-        fn root(group: &mut [usize], mut c: usize) -> usize {
-            while group[c] != c {
-                group[c] = group[group[c]];
-                c = group[c];
-            }
-            c
-        }
-        for c in 0..count {
-            for &n in &names[c] {
-                if layer_of_level[level[n]] == layer_of_level[level[c]] {
-                    let (a, b) = (root(&mut group, c), root(&mut group, n));
-                    group[a.max(b)] = a.min(b);
-                }
-            }
-        }
-        let mut groups: BTreeMap<usize, (usize, Vec<usize>)> = BTreeMap::new();
-        for (c, weight) in weights.iter().enumerate() {
-            let g = root(&mut group, c);
-            let entry = groups.entry(g).or_default();
-            entry.0 += weight;
-            entry.1.push(c);
-        }
-        let mut part_of_component = vec![0usize; count];
-        let mut parts: Vec<PartPlan> = Vec::new();
-        for layer in 0..layers {
-            let mut in_layer: Vec<&(usize, Vec<usize>)> = groups
-                .values()
-                .filter(|(_, cs)| layer_of_level[level[cs[0]]] == layer)
-                .collect();
-            // Heaviest first, each into the lightest bin (the first of equals).
-            in_layer.sort_by_key(|(w, cs)| (std::cmp::Reverse(*w), cs[0]));
-            let mut bins: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); per_layer];
-            for (w, cs) in in_layer {
-                let lightest = (0..per_layer).min_by_key(|&b| (bins[b].0, b)).unwrap_or(0);
-                bins[lightest].0 += w;
-                bins[lightest].1.extend(cs);
-            }
-            for (_, cs) in bins.into_iter().filter(|(_, cs)| !cs.is_empty()) {
-                for c in cs {
-                    part_of_component[c] = parts.len();
-                }
-                parts.push(PartPlan::default());
-            }
-        }
+        let level = levels(&names, &weights);
+        let per_layer = per_layer.max(1);
+        let groups = layered_groups(&level, &names, &weights, per_layer);
+        let part_of_component = pack(&groups, &weights, per_layer);
+        let parts_count = part_of_component.iter().max().map_or(0, |m| m + 1);
         let of: HashMap<Item, usize> = component
             .iter()
             .map(|(item, c)| (*item, part_of_component[*c]))
             .collect();
-        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
+        let mut parts = vec![PartPlan::default(); parts_count];
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts_count];
         for (item, targets) in &edges {
             let part = of[item];
             parts[part].modules.insert(plan.name(item.type_id()).module);
             let features = &mut parts[part].features;
             for id in std::iter::once(item).chain(targets).map(Item::type_id) {
                 if let Some(home) = plan.features.as_ref().and_then(|f| f.home_feature(id)) {
-                    features.insert(home.to_string());
+                    if !features.contains(home) {
+                        features.insert(home.to_string());
+                    }
                 }
             }
             deps[part].extend(targets.iter().map(|t| of[t]).filter(|&p| p != part));
@@ -200,6 +118,167 @@ impl Item {
             Item::Type(id) | Item::Any(id) => id,
         }
     }
+}
+
+/// The level of each component: as late as the components that name it allow (one below
+/// the lowest of theirs); what nothing names goes beside the heaviest component (at its
+/// level, or as low above it as what it names allows). Components are numbered after
+/// everything they name (Tarjan's order), so what a component names has a lower number
+/// and, here, a lower level.
+///
+/// Why: the heaviest component (Graph's `user` cycle, a tenth of the weight) needs nearly
+/// everything below it, so it is checked when little else is left; what nothing names is
+/// the work that can be checked beside it, instead of before everything or after it.
+fn levels(names: &[BTreeSet<usize>], weights: &[usize]) -> Vec<usize> {
+    let count = names.len();
+    // The longest chain of names below each component, in one pass up.
+    let mut earliest = vec![0usize; count];
+    for c in 0..count {
+        earliest[c] = names[c].iter().map(|&n| earliest[n] + 1).max().unwrap_or(0);
+    }
+    let top = earliest.iter().copied().max().unwrap_or(0);
+    let named: Vec<bool> = {
+        let mut named = vec![false; count];
+        for n in names.iter().flatten() {
+            named[*n] = true;
+        }
+        named
+    };
+    let as_late_as_allowed = |sources: &dyn Fn(usize) -> usize| {
+        let mut level: Vec<usize> = (0..count)
+            .map(|c| if named[c] { top } else { sources(c) })
+            .collect();
+        for c in (0..count).rev() {
+            for &n in &names[c] {
+                // `level[c] >= earliest[c] > earliest[n] >= 0`.
+                level[n] = level[n].min(level[c] - 1);
+            }
+        }
+        level
+    };
+    let level = as_late_as_allowed(&|_| top);
+    let heaviest = (0..count).max_by_key(|&c| (weights[c], std::cmp::Reverse(c)));
+    match heaviest {
+        Some(h) => {
+            let beside = level[h];
+            as_late_as_allowed(&|c| beside.max(earliest[c]))
+        }
+        None => level,
+    }
+}
+
+/// A group of components of one layer that must share a part: its layer, weight and
+/// components.
+struct Group {
+    layer: usize,
+    weight: usize,
+    components: Vec<usize>,
+}
+
+/// Gathers the levels in order into layers and each layer's components into groups of
+/// what names each other within the layer. A layer ends once it holds [`LAYER_SHARE`] of
+/// the weight, or before a level whose components would join a group of the layer into
+/// more than a part's share (the layer's share over `per_layer`): the heaviest component
+/// of a service (Graph's `user` cycle) would otherwise take everything it names one level
+/// below into its part, and that part would be checked alone at the end.
+fn layered_groups(
+    level: &[usize],
+    names: &[BTreeSet<usize>],
+    weights: &[usize],
+    per_layer: usize,
+) -> Vec<Group> {
+    let count = level.len();
+    let total: usize = weights.iter().sum();
+    let share = (total as f64 * LAYER_SHARE).ceil() as usize;
+    let part_share = share / per_layer;
+    let levels = level.iter().max().map_or(0, |m| m + 1);
+    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); levels];
+    for c in 0..count {
+        by_level[level[c]].push(c);
+    }
+    // Union-find over the components of the current layer, with each root's weight.
+    let mut group: Vec<usize> = (0..count).collect();
+    let mut group_weight = weights.to_vec();
+    fn root(group: &mut [usize], mut c: usize) -> usize {
+        while group[c] != c {
+            group[c] = group[group[c]];
+            c = group[c];
+        }
+        c
+    }
+    let mut layer_of = vec![0usize; count];
+    let (mut layer, mut held) = (0, 0);
+    for components in &by_level {
+        if held > 0 {
+            let joins_heavy = components.iter().any(|&c| {
+                let mut roots: Vec<usize> = names[c]
+                    .iter()
+                    .filter(|&&n| layer_of[n] == layer)
+                    .map(|&n| root(&mut group, n))
+                    .collect();
+                roots.sort_unstable();
+                roots.dedup();
+                let joined: usize = roots.iter().map(|&r| group_weight[r]).sum();
+                joined > 0 && weights[c] + joined > part_share
+            });
+            if held >= share || joins_heavy {
+                layer += 1;
+                held = 0;
+            }
+        }
+        for &c in components {
+            layer_of[c] = layer;
+            held += weights[c];
+            // What `c` names is on a lower level, so already placed.
+            for &n in &names[c] {
+                if layer_of[n] == layer {
+                    let (a, b) = (root(&mut group, c), root(&mut group, n));
+                    if a != b {
+                        group[a.max(b)] = a.min(b);
+                        group_weight[a.min(b)] += group_weight[a.max(b)];
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
+    for c in 0..count {
+        let g = groups.entry(root(&mut group, c)).or_insert(Group {
+            layer: layer_of[c],
+            weight: 0,
+            components: Vec::new(),
+        });
+        g.weight += weights[c];
+        g.components.push(c);
+    }
+    groups.into_values().collect()
+}
+
+/// Packs each layer's groups, heaviest first, into the lightest of at most `per_layer`
+/// parts (the first of equals), and numbers the parts layer by layer: the part of each
+/// component.
+fn pack(groups: &[Group], weights: &[usize], per_layer: usize) -> Vec<usize> {
+    let mut part_of = vec![0usize; weights.len()];
+    let layers = groups.iter().map(|g| g.layer + 1).max().unwrap_or(0);
+    let mut next = 0;
+    for layer in 0..layers {
+        let mut in_layer: Vec<&Group> = groups.iter().filter(|g| g.layer == layer).collect();
+        in_layer.sort_by_key(|g| (std::cmp::Reverse(g.weight), g.components[0]));
+        let bins_count = per_layer.min(in_layer.len());
+        let mut bins: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); bins_count];
+        for g in in_layer {
+            let lightest = (0..bins_count).min_by_key(|&b| (bins[b].0, b)).unwrap_or(0);
+            bins[lightest].0 += g.weight;
+            bins[lightest].1.extend(&g.components);
+        }
+        for (_, components) in bins {
+            for c in components {
+                part_of[c] = next;
+            }
+            next += 1;
+        }
+    }
+    part_of
 }
 
 /// Each item and the items it names: a struct its fields' types (`Any<T>` for a
@@ -296,7 +375,26 @@ mod tests {
                 (i + 1) % 5
             );
         }
-        for i in 0..60 {
+        // A ring of heavy entity types, each naming three light complex types of its own.
+        for i in 0..6 {
+            let mut props = String::new();
+            for j in 0..3 {
+                let _ = write!(props, r#"<Property Name="p{j}" Type="S.leaf{i}_{j}"/>"#);
+                let _ = write!(
+                    types,
+                    r#"<ComplexType Name="leaf{i}_{j}"><Property Name="a" Type="Edm.String"/><Property Name="b" Type="Edm.String"/></ComplexType>"#
+                );
+            }
+            for j in 0..100 {
+                let _ = write!(props, r#"<Property Name="s{j}" Type="Edm.String"/>"#);
+            }
+            let _ = write!(
+                types,
+                r#"<EntityType Name="big{i}"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>{props}<NavigationProperty Name="next" Type="S.big{}"/></EntityType>"#,
+                (i + 1) % 6
+            );
+        }
+        for i in 0..200 {
             let _ = write!(
                 types,
                 r#"<ComplexType Name="x{i}"><Property Name="a" Type="Edm.String"/><Property Name="b" Type="Edm.Int32"/><Property Name="color" Type="S.color"/></ComplexType>"#
@@ -330,7 +428,7 @@ mod tests {
         let items = edges(&plan);
         assert_eq!(
             items.len(),
-            1 + 2 + 40 + 30 + 5 + 60 + 1,
+            1 + 2 + 40 + 30 + 5 + 6 * 4 + 200 + 1,
             "types and the one Any enum"
         );
         assert!(parts.parts.len() > 2, "{} parts", parts.parts.len());
@@ -362,6 +460,18 @@ mod tests {
         // The ring, and `d0` with the `Any` enum of `root` it names.
         let ring: BTreeSet<usize> = (0..5).map(|i| part_of(&format!("Ring{i}"))).collect();
         assert_eq!(ring.len(), 1, "a ring of navigations is one part");
+        // The heavy ring does not take what it names into its part: that is checked
+        // earlier, beside other parts.
+        let heavy = part_of("Big0");
+        assert!((1..6).all(|i| part_of(&format!("Big{i}")) == heavy));
+        for i in 0..6 {
+            for j in 0..3 {
+                assert_ne!(part_of(&format!("Leaf{i}{j}")), heavy, "leaf{i}_{j}");
+            }
+        }
+        // At most two parts side by side: no more parts than two per layer, and each part
+        // is named by or independent of the others as the layers say.
+        assert!(parts.parts.len() <= 2 * (1.0 / super::LAYER_SHARE).ceil() as usize + 2);
         let root = plan
             .polymorphic
             .keys()
